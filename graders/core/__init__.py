@@ -1,0 +1,12 @@
+"""What homework graders use. Homework packages import from here, not from private modules."""
+from .checks import Check, CheckSet, Homework, ManualItem, Settings
+from .codec import Handle
+from .compare import Mistake, as_array, expect_close, expect_equal, fail, rel_error
+from .errors import CheckFailure, HarnessDeclarationError, StudentError
+from .strategies import prop
+
+__all__ = [
+    "Check", "CheckSet", "Homework", "ManualItem", "Settings", "Handle", "Mistake", "as_array",
+    "expect_close", "expect_equal", "fail", "rel_error", "CheckFailure", "HarnessDeclarationError",
+    "StudentError", "prop",
+]

@@ -1,0 +1,155 @@
+"""How graders declare what they check.
+
+A ``Check`` is one Gradescope test: a homework number, a name, the homework's points, a
+visibility and tags, and a function that receives a ``Student`` proxy and raises on failure.
+Declarations are validated when they load, so a mistake in a grader fails at import time
+rather than in front of a student.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .errors import HarnessDeclarationError
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+_NUMBER = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _validate_common(number, name, points, visibility, tags):
+    if not isinstance(number, str) or not _NUMBER.match(number):
+        raise HarnessDeclarationError(f"check number {number!r} must look like '2.d' or '3'")
+    if not isinstance(name, str) or not name.strip():
+        raise HarnessDeclarationError(f"check {number}: name must be a non-empty string, got {name!r}")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not math.isfinite(points) or points < 0:
+        raise HarnessDeclarationError(f"check {number}: points must be a finite number >= 0, got {points!r}")
+    if visibility not in VISIBILITIES:
+        raise HarnessDeclarationError(f"check {number}: visibility {visibility!r} is not one of {VISIBILITIES}")
+    if isinstance(tags, str) or not all(isinstance(t, str) for t in tags):
+        raise HarnessDeclarationError(f"check {number}: tags must be a list of strings, got {tags!r}")
+
+
+@dataclass(frozen=True)
+class Check:
+    number: str
+    name: str
+    points: float
+    fn: Callable
+    needs: tuple[str, ...]
+    visibility: str = "visible"
+    tags: tuple[str, ...] = ()
+    budget: float | None = None  # seconds of student time for the whole check
+    doc: str = ""
+
+    def __post_init__(self):
+        _validate_common(self.number, self.name, self.points, self.visibility, self.tags)
+        if not callable(self.fn):
+            raise HarnessDeclarationError(f"check {self.number}: fn must be callable")
+        if not self.needs:
+            raise HarnessDeclarationError(
+                f"check {self.number}: a check must name the student functions it calls (needs=...)")
+        for n in self.needs:
+            if not isinstance(n, str) or not _IDENT.match(n):
+                raise HarnessDeclarationError(f"check {self.number}: needs entry {n!r} is not a Python name")
+        if self.budget is not None and not (self.budget > 0):
+            raise HarnessDeclarationError(f"check {self.number}: budget must be > 0 seconds, got {self.budget!r}")
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    """A part that a person grades (a proof, a plot, a discussion). It carries the
+    homework's points so the scorecard accounts for the whole homework, but the autograder
+    never scores it."""
+
+    number: str
+    name: str
+    points: float
+    why: str = "graded by course staff"
+
+    def __post_init__(self):
+        _validate_common(self.number, self.name, self.points, "visible", ())
+
+
+class CheckSet:
+    """Checks of one problem, in the homework's order."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.checks: list[Check] = []
+
+    def check(self, number: str, name: str, *, points: float, needs: Iterable[str],
+              visibility: str = "visible", tags: Iterable[str] = (), budget: float | None = None):
+        def deco(fn):
+            if fn.__doc__ is None:
+                raise HarnessDeclarationError(
+                    f"check {number}: give the check a docstring saying what it proves")
+            c = Check(number, name, points, fn, tuple(needs), visibility, tuple(tags), budget,
+                      " ".join(fn.__doc__.split()))
+            if any(x.number == number for x in self.checks):
+                raise HarnessDeclarationError(f"check number {number} is declared twice")
+            self.checks.append(c)
+            return fn
+
+        return deco
+
+    def __iter__(self):
+        return iter(self.checks)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Per-homework limits. Every option is declared here, once, with its meaning."""
+
+    call_timeout: float = 20.0       # seconds for one call of student code
+    check_budget: float = 120.0      # seconds of student time for one check
+    max_examples: int = 60           # hypothesis examples per property
+    file_hints: dict = field(default_factory=dict)  # name -> preferred file stem, for ties
+
+    def __post_init__(self):
+        for k in ("call_timeout", "check_budget"):
+            v = getattr(self, k)
+            if not (isinstance(v, (int, float)) and v > 0):
+                raise HarnessDeclarationError(f"setting {k} must be > 0 seconds, got {v!r}")
+        if not (isinstance(self.max_examples, int) and self.max_examples >= 1):
+            raise HarnessDeclarationError(f"setting max_examples must be an int >= 1, got {self.max_examples!r}")
+
+
+@dataclass(frozen=True)
+class Homework:
+    id: str
+    title: str
+    source: str                       # the homework text this grader follows
+    problems: tuple                   # CheckSets, in order
+    manual: tuple = ()
+    total_points: float | None = None  # the homework's stated total, to cross-check
+    settings: Settings = field(default_factory=Settings)
+
+    def __post_init__(self):
+        if not _IDENT.match(self.id):
+            raise HarnessDeclarationError(f"homework id {self.id!r} must be a Python name")
+        numbers = [c.number for c in self.checks] + [m.number for m in self.manual]
+        dup = {n for n in numbers if numbers.count(n) > 1}
+        if dup:
+            raise HarnessDeclarationError(f"{self.id}: numbers used twice: {sorted(dup)}")
+        if self.total_points is not None:
+            total = sum(c.points for c in self.checks) + sum(m.points for m in self.manual)
+            if abs(total - self.total_points) > 1e-9:
+                raise HarnessDeclarationError(
+                    f"{self.id}: checks and manual items add up to {total:g} points, "
+                    f"but the homework is worth {self.total_points:g}")
+
+    @property
+    def checks(self) -> list[Check]:
+        return [c for p in self.problems for c in p]
+
+    @property
+    def needed_names(self) -> list[str]:
+        seen = []
+        for c in self.checks:
+            for n in c.needs:
+                if n not in seen:
+                    seen.append(n)
+        return seen

@@ -1,0 +1,219 @@
+"""Grade one submission: find, run, check, score."""
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from . import strategies
+from .checks import Check, Homework
+from .codec import Handle
+from .errors import (BudgetExceeded, CheckFailure, HarnessDeclarationError, MissingName,
+                     StudentAbort, StudentError, StudentTimeout)
+from .results import CheckResult, GradingResult, ManualResult, _zero
+from .submission import Located, Submission, prepare
+from .worker import Target, Worker
+
+OUTPUT_KEEP = 4000  # characters of the student's printed output kept from each end
+
+
+class Remote:
+    """A student function or object living in the worker. Calling it is one round trip."""
+
+    def __init__(self, student: "Student", target: Target):
+        self._student = student
+        self._target = target
+
+    def __call__(self, *args, **kwargs):
+        return self._student._call(self._target, args, kwargs)
+
+    def __getattr__(self, attr):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        if self._target.handle is None:
+            raise AttributeError(attr)
+        return Remote(self._student, Target(handle=self._target.handle, attr=attr))
+
+    def get(self, attr: str):
+        """Read an attribute of a worker-side object (e.g. ``optimizer.get('lr')``)."""
+        return self._student._wrap(self._student.worker.getattr(
+            Target(handle=self._target.handle, attr=attr), timeout=self._student._timeout()))
+
+    @property
+    def handle(self) -> Handle | None:
+        return self._target.handle
+
+
+class Student:
+    """What a check sees of the submission: ``s.corr2d(X, Y)`` calls the student's corr2d."""
+
+    def __init__(self, worker: Worker, found: dict[str, Located], check: Check, call_timeout: float,
+                 budget: float):
+        self.worker = worker
+        self._found = found
+        self._check = check
+        self._call_timeout = call_timeout
+        self._deadline = time.monotonic() + budget
+        self._budget = budget
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._check.needs:
+            raise HarnessDeclarationError(
+                f"check {self._check.number} calls {name} but does not list it in needs=")
+        loc = self._found.get(name)
+        if loc is None:
+            raise MissingName(f"{name} is not defined in your submission", call=name)
+        return Remote(self, Target(module=loc.relpath, attr=name))
+
+    def _timeout(self) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise BudgetExceeded(f"this check used up its {self._budget:g} s time budget")
+        return min(self._call_timeout, left)
+
+    def _call(self, target, args, kwargs):
+        inputs = {f"arg{i + 1}": a for i, a in enumerate(args)}
+        inputs.update(kwargs)
+        timeout = self._timeout()
+        try:
+            value = self.worker.call(target, args, kwargs, timeout=timeout, inputs=inputs)
+        except StudentTimeout as e:
+            if timeout < self._call_timeout:
+                raise BudgetExceeded(f"this check used up its {self._budget:g} s time budget "
+                                     f"(during {target.label()})", inputs=inputs, call=e.call) from None
+            raise
+        return self._wrap(value)
+
+    def _wrap(self, value):
+        if isinstance(value, Handle):
+            return Remote(self, Target(handle=value))
+        return value
+
+
+def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=None,
+          label: str = "") -> GradingResult:
+    """Grade the submission at ``paths`` (folders, zips or files) for ``homework``."""
+    start = time.perf_counter()
+    settings = homework.settings
+    strategies.set_max_examples(settings.max_examples)
+    own_tmp = None
+    if scratch is None:
+        own_tmp = tempfile.TemporaryDirectory(prefix="grade-")
+        scratch = Path(own_tmp.name)
+    try:
+        sub = prepare(paths, scratch / "submission")
+        found = sub.locate(homework.needed_names, settings.file_hints)
+        output_file = scratch / "student-output.txt"
+        results: list[CheckResult] = []
+        harness: list[str] = []
+        with Worker(sub.root, output_file, call_timeout=settings.call_timeout) as worker:
+            for i, check in enumerate(homework.checks):
+                if progress:
+                    progress(i, len(homework.checks), check)
+                results.append(_run_check(check, worker, found, sub, settings, harness))
+            events = list(worker.events)
+        if events:
+            harness.append("Worker events: " + "; ".join(events))
+        result = GradingResult(
+            homework.id, homework.title, results,
+            manual=[ManualResult(m.number, m.name, m.points, m.why) for m in homework.manual],
+            found=_found_report(homework, found, sub),
+            ignored=list(sub.ignored),
+            harness=harness,
+            student_output=_read_output(output_file),
+            submission_label=label,
+        )
+        result.notes += [f"{f.relpath}: {f.problem}" for f in sub.files if f.problem]
+        result.execution_time = time.perf_counter() - start
+        return result
+    finally:
+        if own_tmp is not None:
+            own_tmp.cleanup()
+
+
+def _seed_parent():
+    random.seed(0)
+    np.random.seed(0)
+
+
+def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, harness) -> CheckResult:
+    missing = [n for n in check.needs if n not in found]
+    if missing:
+        names = ", ".join(missing)
+        broken = [f.relpath for f in sub.files if f.problem]
+        msg = (f"Could not find {names} in any .py file of your submission. "
+               f"Define it at the top level of a file (the template puts it in the right place).")
+        if broken:
+            msg += f" These files could not be read, so their names may be hidden: {', '.join(broken)}."
+        return _zero(check, "missing", msg)
+    _seed_parent()
+    student = Student(worker, found, check, settings.call_timeout, check.budget or settings.check_budget)
+    t0 = time.perf_counter()
+    res = _zero(check, "passed", "")
+    try:
+        try:
+            check.fn(student)
+        except BaseExceptionGroup as group:  # hypothesis: flaky or several failures
+            first = _first_leaf(group)
+            if isinstance(first, (CheckFailure, StudentError, StudentAbort)):
+                raise first from None
+            raise
+        res.score = check.points
+    except CheckFailure as e:
+        res.status = "failed"
+        res.message = e.message
+        res.diagnosis, res.hint = e.diagnosis, e.hint
+        res.inputs, res.expected, res.actual = e.inputs, e.expected, e.actual
+    except StudentError as e:
+        res.status = "error"
+        res.message = f"{e.call} raised {e.exc_type}: {e.exc_message}"
+        res.traceback = e.traceback
+        res.inputs = e.inputs
+    except StudentAbort as e:
+        res.status = e.status
+        res.message = e.message
+        res.traceback = e.traceback
+        res.inputs = e.inputs if e.status in ("timeout", "crashed") else None
+    except Exception:  # noqa: BLE001 - the grader's own bug: never blamed on the student
+        res.status = "harness_error"
+        res.message = ("The grader hit an internal error on this check. This is not your fault; "
+                       "your instructor can see the details.")
+        harness.append(f"Check {check.number} raised inside the grader:\n{traceback.format_exc()}")
+    res.duration = time.perf_counter() - t0
+    if res.status != "passed":
+        res.score = 0.0
+    return res
+
+
+def _first_leaf(group: BaseExceptionGroup):
+    e = group
+    while isinstance(e, BaseExceptionGroup):
+        e = e.exceptions[0]
+    return e
+
+
+def _found_report(homework: Homework, found, sub: Submission) -> list[dict]:
+    rows = []
+    for name in homework.needed_names:
+        loc = found.get(name)
+        rows.append({"name": name, "file": loc.relpath if loc else None, "note": loc.note if loc else ""})
+    return rows
+
+
+def _read_output(path: Path) -> str:
+    if not path.exists():
+        return ""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        if size <= 2 * OUTPUT_KEEP:
+            return f.read().decode("utf-8", "replace")
+        head = f.read(OUTPUT_KEEP).decode("utf-8", "replace")
+        f.seek(size - OUTPUT_KEEP)
+        tail = f.read().decode("utf-8", "replace")
+    return f"{head}\n... [{size - 2 * OUTPUT_KEEP} bytes of output cut] ...\n{tail}"

@@ -85,6 +85,11 @@ def expect_close(actual, expected, *, what: str, tol: float, inputs=None,
     err = rel_error(got, expected)
     if not err <= tol:
         diagnosis = _match_mistake(got, mistakes, tol)
+        raw = np.asarray(actual)
+        if diagnosis is None and raw.dtype.kind in "biu" and not np.all(expected == np.round(expected)):
+            diagnosis = (f"integer output: you returned an array of dtype {raw.dtype}, but the "
+                         f"answer has fractions. Was the output allocated with an integer dtype "
+                         f"(e.g. np.zeros_like of an int input)?")
         raise CheckFailure(
             f"{what} is off: relative difference {err:.3g} (eq. 3), allowed {tol:.1g}.",
             expected=expected, actual=got, inputs=inputs, diagnosis=diagnosis, hint=hint)

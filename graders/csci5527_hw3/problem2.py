@@ -131,6 +131,9 @@ def corr_matrix(s):
                      inputs={"w": w, "n": n}, mistakes=(
                          Mistake("the matrix of x⋆w", "your rows are in reverse order: C_w x "
                                  "should give w⋆x (w sliding over x).", lambda: C[::-1]),
+                         Mistake("convolution matrix", "you flipped w: C_w for correlation "
+                                 "has w1, w2, w3 in order along each row, not reversed.",
+                                 lambda: oracle_corr_matrix(w[::-1], n)),
                          Mistake("transposed", f"C_w has len(w)+n-1 = {C.shape[0]} rows and n "
                                  f"= {n} columns.", lambda: C.T)))
 

@@ -10,6 +10,8 @@ random small shapes (m <= 48, error >= 1e-2) are what catch it; 1e-5 passes floa
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -23,6 +25,7 @@ TORCH_EPS = 1e-12
 
 
 def closed_form(T, axes, ddof=0):
+    T = np.asarray(T, dtype=np.float64)
     mu = T.mean(axis=axes, keepdims=True)
     return (T - mu) / np.sqrt(T.var(axis=axes, keepdims=True, ddof=ddof))
 
@@ -81,6 +84,15 @@ def _tensor(seed, shape):
             + rng.normal(0, 2, (1, 1, C, 1)))
 
 
+@functools.lru_cache(maxsize=1)
+def big_tensor() -> np.ndarray:
+    """The homework's 50x50x64x64 tensor, in float32 to halve the memory it costs on both
+    sides of the worker boundary (40 MB); the oracle still computes in float64."""
+    T = _tensor(0, BIG_SHAPE).astype(np.float32)
+    T.setflags(write=False)
+    return T
+
+
 SMALL_SHAPES = st.tuples(st.integers(2, 4), st.integers(2, 4), st.integers(2, 4), st.integers(2, 3))
 BIG_SHAPE = (50, 50, 64, 64)
 
@@ -95,7 +107,7 @@ def _norm_check(kind):
             expect_close(fn(T), oracle(kind, T), what=f"{name}(T)", tol=TOL, inputs={"T": T},
                          mistakes=_mistakes(kind, T))
 
-        one(_tensor(0, BIG_SHAPE))
+        one(big_tensor())
 
         @prop(max_examples=30, seed=st.integers(0, 2**16), shape=SMALL_SHAPES)
         def _(seed, shape):

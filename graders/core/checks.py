@@ -82,6 +82,10 @@ class CheckSet:
 
     def check(self, number: str, name: str, *, points: float, needs: Iterable[str],
               visibility: str = "visible", tags: Iterable[str] = (), budget: float | None = None):
+        for label, v in (("tags", tags), ("needs", needs)):
+            if isinstance(v, str):
+                raise HarnessDeclarationError(f"check {number}: {label} must be a list, got the string {v!r}")
+
         def deco(fn):
             if fn.__doc__ is None:
                 raise HarnessDeclarationError(
@@ -107,9 +111,23 @@ class Settings:
     check_budget: float = 120.0      # seconds of student time for one check
     max_examples: int = 60           # hypothesis examples per property
     file_hints: dict = field(default_factory=dict)  # name -> preferred file stem, for ties
+    # Gradescope: run_autograder stops grading after time_budget seconds and still writes every
+    # check, so the instructor's Gradescope limit must sit above it (README: measured figures).
+    time_budget: float = 600.0
+    datasets: tuple = ()             # names in graders.core.datasets, fetched by setup.sh
+    results_visibility: str = "visible"   # Gradescope's top-level visibility
+    stdout_visibility: str = "hidden"     # who sees the grader's stdout on Gradescope
 
     def __post_init__(self):
-        for k in ("call_timeout", "check_budget"):
+        from .datasets import KNOWN as known_datasets
+
+        if isinstance(self.datasets, str) or not all(d in known_datasets for d in self.datasets):
+            raise HarnessDeclarationError(
+                f"setting datasets must list names from {sorted(known_datasets)}, got {self.datasets!r}")
+        for k in ("results_visibility", "stdout_visibility"):
+            if getattr(self, k) not in VISIBILITIES:
+                raise HarnessDeclarationError(f"setting {k} must be one of {VISIBILITIES}, got {getattr(self, k)!r}")
+        for k in ("call_timeout", "check_budget", "time_budget"):
             v = getattr(self, k)
             if not (isinstance(v, (int, float)) and v > 0):
                 raise HarnessDeclarationError(f"setting {k} must be > 0 seconds, got {v!r}")

@@ -43,14 +43,21 @@ class Check:
     tags: tuple[str, ...] = ()
     budget: float | None = None  # seconds of student time for the whole check
     doc: str = ""
+    answers: tuple[str, ...] = ()  # answer-sheet question ids the check reads
 
     def __post_init__(self):
         _validate_common(self.number, self.name, self.points, self.visibility, self.tags)
         if not callable(self.fn):
             raise HarnessDeclarationError(f"check {self.number}: fn must be callable")
-        if not self.needs:
+        if not self.needs and not self.answers:
             raise HarnessDeclarationError(
-                f"check {self.number}: a check must name the student functions it calls (needs=...)")
+                f"check {self.number}: a check must name the student functions it calls (needs=...) "
+                f"or the answer-sheet questions it reads (answers=...)")
+        if "answers" in self.needs:
+            raise HarnessDeclarationError(f"check {self.number}: 'answers' is reserved for the answer sheet")
+        for a in self.answers:
+            if not isinstance(a, str) or not _NUMBER.match(a):
+                raise HarnessDeclarationError(f"check {self.number}: answers entry {a!r} is not a question id")
         for n in self.needs:
             if not isinstance(n, str) or not _IDENT.match(n):
                 raise HarnessDeclarationError(f"check {self.number}: needs entry {n!r} is not a Python name")
@@ -80,8 +87,9 @@ class CheckSet:
         self.title = title
         self.checks: list[Check] = []
 
-    def check(self, number: str, name: str, *, points: float, needs: Iterable[str],
-              visibility: str = "visible", tags: Iterable[str] = (), budget: float | None = None):
+    def check(self, number: str, name: str, *, points: float, needs: Iterable[str] = (),
+              visibility: str = "visible", tags: Iterable[str] = (), budget: float | None = None,
+              answers: Iterable[str] = ()):
         for label, v in (("tags", tags), ("needs", needs)):
             if isinstance(v, str):
                 raise HarnessDeclarationError(f"check {number}: {label} must be a list, got the string {v!r}")
@@ -91,7 +99,7 @@ class CheckSet:
                 raise HarnessDeclarationError(
                     f"check {number}: give the check a docstring saying what it proves")
             c = Check(number, name, points, fn, tuple(needs), visibility, tuple(tags), budget,
-                      " ".join(fn.__doc__.split()))
+                      " ".join(fn.__doc__.split()), tuple(answers))
             if any(x.number == number for x in self.checks):
                 raise HarnessDeclarationError(f"check number {number} is declared twice")
             self.checks.append(c)
@@ -162,6 +170,11 @@ class Homework:
     @property
     def checks(self) -> list[Check]:
         return [c for p in self.problems for c in p]
+
+    @property
+    def answer_ids(self) -> list[str]:
+        """Every answer-sheet question id the checks read, in order."""
+        return list(dict.fromkeys(a for c in self.checks for a in c.answers))
 
     @property
     def needed_names(self) -> list[str]:

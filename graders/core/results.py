@@ -22,6 +22,8 @@ STATUS_TEXT = {
     "crashed": "your code's process crashed",
     "harness_error": "grader error (not your fault)",
     "not_run": "not graded",
+    "missing_answer": "no answer given",
+    "format_checked": "format checked only (no answer key here)",
 }
 
 

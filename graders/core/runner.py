@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import strategies
+from . import answers, strategies
 from .checks import Check, Homework
 from .codec import Handle
 from .errors import (BudgetExceeded, CheckFailure, HarnessDeclarationError, MissingName,
@@ -52,8 +52,9 @@ class Student:
     """What a check sees of the submission: ``s.corr2d(X, Y)`` calls the student's corr2d."""
 
     def __init__(self, worker: Worker, found: dict[str, Located], check: Check, call_timeout: float,
-                 budget: float):
+                 budget: float, sheet: answers.AnswerSheet | None = None):
         self.worker = worker
+        self.answers = answers.SheetView(sheet, check.answers, check.number)
         self._found = found
         self._check = check
         self._call_timeout = call_timeout
@@ -109,6 +110,7 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
     try:
         sub = prepare(paths, scratch / "submission")
         found = sub.locate(homework.needed_names, settings.file_hints)
+        sheet = answers.find_sheet(sub.root, homework.answer_ids) if homework.answer_ids else None
         output_file = scratch / "student-output.txt"
         results: list[CheckResult] = []
         harness: list[str] = []
@@ -116,20 +118,21 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
             for i, check in enumerate(homework.checks):
                 if progress:
                     progress(i, len(homework.checks), check)
-                results.append(_run_check(check, worker, found, sub, settings, harness))
+                results.append(_run_check(check, worker, found, sub, settings, harness, sheet))
             events = list(worker.events)
         if events:
             harness.append("Worker events: " + "; ".join(events))
         result = GradingResult(
             homework.id, homework.title, results,
             manual=[ManualResult(m.number, m.name, m.points, m.why) for m in homework.manual],
-            found=_found_report(homework, found, sub),
+            found=_found_report(homework, found, sub) + _sheet_report(homework, sheet),
             ignored=list(sub.ignored),
             harness=harness,
             student_output=_read_output(output_file),
             submission_label=label,
         )
         result.notes += [f"{f.relpath}: {f.problem}" for f in sub.files if f.problem]
+        result.notes += sheet.problems if sheet else []
         result.execution_time = time.perf_counter() - start
         return result
     finally:
@@ -142,7 +145,8 @@ def _seed_parent():
     np.random.seed(0)
 
 
-def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, harness) -> CheckResult:
+def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, harness,
+               sheet: answers.AnswerSheet | None = None) -> CheckResult:
     missing = [n for n in check.needs if n not in found]
     if missing:
         names = ", ".join(missing)
@@ -153,7 +157,8 @@ def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, h
             msg += f" These files could not be read, so their names may be hidden: {', '.join(broken)}."
         return _zero(check, "missing", msg)
     _seed_parent()
-    student = Student(worker, found, check, settings.call_timeout, check.budget or settings.check_budget)
+    student = Student(worker, found, check, settings.call_timeout, check.budget or settings.check_budget,
+                      sheet)
     t0 = time.perf_counter()
     res = _zero(check, "passed", "")
     try:
@@ -204,6 +209,17 @@ def _found_report(homework: Homework, found, sub: Submission) -> list[dict]:
         loc = found.get(name)
         rows.append({"name": name, "file": loc.relpath if loc else None, "note": loc.note if loc else ""})
     return rows
+
+
+def _sheet_report(homework: Homework, sheet) -> list[dict]:
+    if not homework.answer_ids:
+        return []
+    if sheet is None:
+        return [{"name": "answer sheet", "file": None,
+                 "note": "no .txt or .md file answers any of this homework's questions"}]
+    answered = sum(1 for q in homework.answer_ids if sheet.get(q) is not None and sheet.get(q).text)
+    return [{"name": "answer sheet", "file": sheet.path,
+             "note": f"answers {answered} of {len(homework.answer_ids)} questions"}]
 
 
 def _read_output(path: Path) -> str:

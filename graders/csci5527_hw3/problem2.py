@@ -1,4 +1,5 @@
-"""Problem 2: correlation and template matching (7 points, 1 per part).
+"""Problem 2: correlation and template matching (7 points, 1 per part; a quarter of 2(a) is
+the value written on the answer sheet, graded in answers.py).
 
 Oracles: scipy.signal for 1-D/2-D correlation, torch (autograd and conv2d) for the Jacobian
 and multichannel parts, a closed form for C_x, and planted templates for matching. The
@@ -73,7 +74,7 @@ def _mistakes_2d(X, Y):
 
 # -- (a) ---------------------------------------------------------------------------------------
 @checks.check("2.a.1", "x⋆y under the homework's convention, incl. [3,2,1]⋆[4,6,3,9]",
-              points=0.5, needs=["corr1d"], tags=["correlation"])
+              points=0.25, needs=["corr1d"], tags=["correlation"])
 def worked_value(s):
     """corr1d(x, y) returns x⋆y with x sliding over a fixed y: the homework's worked case
     [3,2,1]⋆[4,6,3,9] and random vectors with len(x) <= len(y), against scipy.signal.correlate."""

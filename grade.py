@@ -5,15 +5,21 @@
   python grade.py grade csci5527_hw3 path/to/submission [--out DIR]
   python grade.py check csci5527_hw3 path/to/submission      (for students: friendly summary)
   python grade.py batch csci5527_hw3 SUBMISSIONS_DIR [--out DIR] [--jobs N]
+  python grade.py bundle csci5527_hw3 -o autograder.zip            (Gradescope autograder)
+  python grade.py bundle csci5527_hw3 --student -o kit.zip         (students' self-check kit)
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
+# A self-check kit (built by `bundle --student`) carries kit.json: no keys, visible checks only.
+if (ROOT / "kit.json").exists():
+    os.environ["GRADER_KIT"] = "1"
 
 
 def _die(msg: str, code: int = 2):
@@ -42,8 +48,7 @@ def _load_hw(hw_id):
 
 def grade_one(hw, paths, out_dir: Path, *, quiet=False, label=""):
     """Grade and write results.json + scorecard.html; results.json is valid at every moment."""
-    from graders.core import render, results, runner
-    from graders.core.submission import SubmissionError
+    from graders.core import kit, render, results, runner, secrets
 
     out_dir.mkdir(parents=True, exist_ok=True)
     render.write_atomic(out_dir / "results.json",
@@ -58,6 +63,8 @@ def grade_one(hw, paths, out_dir: Path, *, quiet=False, label=""):
     finally:
         if not quiet and sys.stderr.isatty():
             print("\r" + " " * 80 + "\r", end="", file=sys.stderr)
+    if secrets.kit_mode():
+        result.notes.insert(0, kit.note(hw))
     render.write_outputs(result, out_dir)
     return result
 
@@ -79,8 +86,29 @@ def cmd_grade(args, *, student=False):
     print(render.terminal(result, verbose=args.verbose or student, color=sys.stdout.isatty()))
     print(f"\nWrote {out / 'results.json'} and {out / 'scorecard.html'}")
     if student:
-        print("Open scorecard.html in a browser for the full feedback. "
-              "Hidden checks and staff-graded parts are not included in this score.")
+        passed = sum(c.passed for c in result.checks)
+        print(f"{passed} of {len(result.checks)} checks passed. Open {out / 'scorecard.html'} in a browser "
+              "for the full feedback. Hidden checks and staff-graded parts are not included in this score.")
+    if getattr(args, "open", False):
+        import webbrowser
+
+        if not webbrowser.open((out / "scorecard.html").resolve().as_uri()):
+            print(f"Could not open a browser; open {out / 'scorecard.html'} yourself.")
+
+
+def cmd_bundle(args):
+    from graders.core import bundle
+
+    _load_hw(args.homework)
+    out = Path(args.output or (f"{args.homework}-kit.zip" if args.student else f"{args.homework}-autograder.zip"))
+    try:
+        b = bundle.build(args.homework, out, student=args.student)
+    except bundle.BundleError as e:
+        _die(str(e))
+    what = "self-check kit" if args.student else "Gradescope autograder"
+    print(f"Wrote {what} {b.path} ({len(b.names)} files, {b.path.stat().st_size / 1024:.0f} KiB)")
+    if b.blanked:
+        print(f"Left out the code of non-visible checks: {', '.join(b.blanked)}")
 
 
 def cmd_batch(args):
@@ -135,11 +163,17 @@ def main(argv=None):
         p.add_argument("submission", nargs="+", help="a folder, a zip, or .py files")
         p.add_argument("--out", default=".", help="folder for results.json and scorecard.html (default: .)")
         p.add_argument("-v", "--verbose", action="store_true", help="show full feedback for failed checks")
+        p.add_argument("--open", action="store_true", help="open the scorecard in a browser afterwards")
     p = sub.add_parser("batch", help="grade a folder of submissions in parallel")
     p.add_argument("homework")
     p.add_argument("submissions", help="folder with one folder or zip per student")
     p.add_argument("--out", default="batch-results")
     p.add_argument("--jobs", type=int, default=2)
+    p = sub.add_parser("bundle", help="build the Gradescope autograder zip, or the students' kit")
+    p.add_argument("homework")
+    p.add_argument("-o", "--output", help="zip to write (default: HW-autograder.zip or HW-kit.zip)")
+    p.add_argument("--student", action="store_true",
+                   help="the students' self-check kit: visible checks and the template, no keys")
     args = ap.parse_args(argv)
     if args.cmd == "list":
         cmd_list(args)
@@ -149,6 +183,8 @@ def main(argv=None):
         cmd_grade(args, student=True)
     elif args.cmd == "batch":
         cmd_batch(args)
+    elif args.cmd == "bundle":
+        cmd_bundle(args)
 
 
 if __name__ == "__main__":

@@ -22,4 +22,7 @@ def load(hw_id: str):
     if hw_id not in homework_ids():
         known = ", ".join(homework_ids())
         raise UnknownHomework(f"unknown homework {hw_id!r}; known homework: {known}")
-    return importlib.import_module(f"graders.{hw_id}").HOMEWORK
+    hw = importlib.import_module(f"graders.{hw_id}").HOMEWORK
+    from graders.core import kit, secrets
+
+    return kit.view(hw) if secrets.kit_mode() else hw

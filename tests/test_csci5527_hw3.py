@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import answers_corpus
 import corpus
 import graders
 from graders.core import render, runner
@@ -31,8 +32,10 @@ def test_reference_scores_full_marks(reference_result):
 def test_template_scores_zero_without_crashing():
     r = runner.grade(HW, [corpus.ROOT / "student_template" / "csci5527_hw3"])
     assert r.score == 0
-    assert {c.status for c in r.checks} == {"not_implemented"}
-    assert all("not implemented" in c.message for c in r.checks)
+    sheet = {c.number for c in HW.checks if c.answers}
+    assert {c.status for c in r.checks if c.number not in sheet} == {"not_implemented"}
+    assert all("not implemented" in c.message for c in r.checks if c.number not in sheet)
+    assert {c.status for c in r.checks if c.number in sheet} == {"missing_answer"}
     assert r.harness == []
 
 
@@ -56,6 +59,7 @@ def test_buggy_submission_loses_exactly_its_checks(mutant, tmp_path):
 
 def test_every_check_has_a_buggy_submission():
     covered = set().union(*(m.fails for m in corpus.mutants("csci5527_hw3")))
+    covered |= answers_corpus.covered("csci5527_hw3")  # wrong answer sheets, tests/test_answers.py
     assert covered == ALL
 
 

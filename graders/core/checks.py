@@ -125,6 +125,12 @@ class Settings:
     datasets: tuple = ()             # names in graders.core.datasets, fetched by setup.sh
     results_visibility: str = "visible"   # Gradescope's top-level visibility
     stdout_visibility: str = "hidden"     # who sees the grader's stdout on Gradescope
+    # Notebooks (graders/core/notebook.py): "definitions" runs only imports, defs, classes and
+    # plain assignments; "all" runs every cell. Budgets are seconds of worker time.
+    notebook_mode: str = "definitions"
+    cell_budget: float = 60.0
+    notebook_budget: float = 300.0
+    worker_helpers: str | None = None   # path of a worker-side helper module (no secrets in it)
 
     def __post_init__(self):
         from .datasets import KNOWN as known_datasets
@@ -135,7 +141,10 @@ class Settings:
         for k in ("results_visibility", "stdout_visibility"):
             if getattr(self, k) not in VISIBILITIES:
                 raise HarnessDeclarationError(f"setting {k} must be one of {VISIBILITIES}, got {getattr(self, k)!r}")
-        for k in ("call_timeout", "check_budget", "time_budget"):
+        if self.notebook_mode not in ("definitions", "all"):
+            raise HarnessDeclarationError(
+                f"setting notebook_mode must be 'definitions' or 'all', got {self.notebook_mode!r}")
+        for k in ("call_timeout", "check_budget", "time_budget", "cell_budget", "notebook_budget"):
             v = getattr(self, k)
             if not (isinstance(v, (int, float)) and v > 0):
                 raise HarnessDeclarationError(f"setting {k} must be > 0 seconds, got {v!r}")

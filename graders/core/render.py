@@ -74,7 +74,17 @@ def _one_line(x) -> str:
 # -- HTML ----------------------------------------------------------------------------------
 def html(result: GradingResult) -> str:
     return _env.get_template("scorecard.html.j2").render(
-        r=result, show=_show, status_text=STATUS_TEXT, pct=_pct(result))
+        r=result, show=_show, difference=_difference, status_text=STATUS_TEXT, pct=_pct(result))
+
+
+def _difference(expected, actual):
+    """Where a large 2-D answer is wrong, as a picture: shown only when shapes match."""
+    if (isinstance(expected, np.ndarray) and isinstance(actual, np.ndarray)
+            and expected.shape == actual.shape and expected.ndim == 2
+            and max(expected.shape) > TABLE_MAX and actual.dtype.kind in "biuf"
+            and np.all(np.isfinite(actual))):
+        return np.abs(actual.astype(np.float64) - expected)
+    return None
 
 
 def _pct(result):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import tempfile
 import time
 import traceback
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import answers, strategies
+from . import answers, notebook, strategies
 from .checks import Check, Homework
 from .codec import Handle
 from .errors import (BudgetExceeded, CheckFailure, HarnessDeclarationError, MissingName,
@@ -18,6 +19,7 @@ from .results import CheckResult, GradingResult, ManualResult, _zero
 from .submission import Located, Submission, prepare
 from .worker import Target, Worker
 
+HELPERS = "_grader_helpers.py"   # Settings.worker_helpers, copied beside the student's files
 OUTPUT_KEEP = 4000  # characters of the student's printed output kept from each end
 
 
@@ -47,6 +49,11 @@ class Remote:
     def handle(self) -> Handle | None:
         return self._target.handle
 
+    def value(self):
+        """The name's value itself: plain data, or a handle-backed Remote (a class, a function)
+        that can be passed on to other calls as ``.handle``."""
+        return self._student._wrap(self._student.worker.getattr(self._target, timeout=self._student._timeout()))
+
 
 class Student:
     """What a check sees of the submission: ``s.corr2d(X, Y)`` calls the student's corr2d."""
@@ -71,6 +78,11 @@ class Student:
         if loc is None:
             raise MissingName(f"{name} is not defined in your submission", call=name)
         return Remote(self, Target(module=loc.relpath, attr=name))
+
+    def helper(self, name: str) -> Remote:
+        """A function of the homework's worker-side helper module (``Settings.worker_helpers``):
+        grader glue that runs next to the student's code, e.g. to build data loaders."""
+        return Remote(self, Target(module=HELPERS, attr=name))
 
     def _timeout(self) -> float:
         left = self._deadline - time.monotonic()
@@ -108,8 +120,13 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
         own_tmp = tempfile.TemporaryDirectory(prefix="grade-")
         scratch = Path(own_tmp.name)
     try:
-        sub = prepare(paths, scratch / "submission")
+        sub = prepare(paths, scratch / "submission", notebook_mode=settings.notebook_mode,
+                      cell_budget=settings.cell_budget, notebook_budget=settings.notebook_budget)
         found = sub.locate(homework.needed_names, settings.file_hints)
+        if settings.worker_helpers:
+            shutil.copyfile(settings.worker_helpers, sub.root / HELPERS)
+        notebooks = notebook.Loader(sub, found, cell_budget=settings.cell_budget,
+                                    notebook_budget=settings.notebook_budget)
         sheet = answers.find_sheet(sub.root, homework.answer_ids) if homework.answer_ids else None
         output_file = scratch / "student-output.txt"
         results: list[CheckResult] = []
@@ -118,6 +135,7 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
             for i, check in enumerate(homework.checks):
                 if progress:
                     progress(i, len(homework.checks), check)
+                notebooks.ensure(worker)
                 results.append(_run_check(check, worker, found, sub, settings, harness, sheet))
             events = list(worker.events)
         if events:
@@ -131,7 +149,9 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
             student_output=_read_output(output_file),
             submission_label=label,
         )
-        result.notes += [f"{f.relpath}: {f.problem}" for f in sub.files if f.problem]
+        result.notes += [f"{f.shown}: {f.problem}" for f in sub.files if f.problem]
+        result.notes += notebooks.notes
+        result.harness += notebooks.harness
         result.notes += sheet.problems if sheet else []
         result.execution_time = time.perf_counter() - start
         return result
@@ -150,8 +170,8 @@ def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, h
     missing = [n for n in check.needs if n not in found]
     if missing:
         names = ", ".join(missing)
-        broken = [f.relpath for f in sub.files if f.problem]
-        msg = (f"Could not find {names} in any .py file of your submission. "
+        broken = [f.shown for f in sub.files if f.problem]
+        msg = (f"Could not find {names} in any .py or .ipynb file of your submission. "
                f"Define it at the top level of a file (the template puts it in the right place).")
         if broken:
             msg += f" These files could not be read, so their names may be hidden: {', '.join(broken)}."
@@ -207,7 +227,7 @@ def _found_report(homework: Homework, found, sub: Submission) -> list[dict]:
     rows = []
     for name in homework.needed_names:
         loc = found.get(name)
-        rows.append({"name": name, "file": loc.relpath if loc else None, "note": loc.note if loc else ""})
+        rows.append({"name": name, "file": loc.shown if loc else None, "note": loc.note if loc else ""})
     return rows
 
 

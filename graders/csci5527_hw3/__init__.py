@@ -6,13 +6,13 @@ as manual items until their graders exist, so the scorecard accounts for all 15 
 """
 from graders.core import Homework, ManualItem, Settings
 
-from . import problem2, problem3
+from . import answers, problem2, problem3
 
 HOMEWORK = Homework(
     id="csci5527_hw3",
     title="CSCI 5527 Deep Learning (Spring 2025) — Homework 3",
     source="homework/csci5527_s25_hw3.md",
-    problems=(problem2.checks, problem3.checks),
+    problems=(problem2.checks, answers.checks, problem3.checks),
     manual=(
         ManualItem("1.a", "Network no deeper than 3 layers, with a loss", 0.5),
         ManualItem("1.b", "Adagrad, with a plot of the objective per epoch", 1),

@@ -169,10 +169,11 @@ def main():
         except EOFError:
             return
         resp = handle(req)
+        seq = req.get("seq") if type(req) is dict else None
         try:
-            send(resp)
+            send({**resp, "seq": seq})
         except codec.FrameError as e:
-            send({"ok": False, "kind": "unencodable", "message": str(e)})
+            send({"ok": False, "kind": "unencodable", "message": str(e), "seq": seq})
 
 
 main()

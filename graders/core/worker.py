@@ -1,21 +1,29 @@
 """The parent's side of the worker boundary.
 
 One ``Worker`` per submission: a child process (``_child.py``) that imports the student's
-files and answers calls. A call that hangs is killed with the child's whole process group and
-the next call starts a fresh child, so only the check that hung loses points.
+files and answers calls, started behind the layers of ``sandbox``. A call that hangs, or that
+uses more CPU than allowed, is killed with everything the worker started (its process group,
+every process of its uid or its PID namespace) and the next call starts a fresh child, so
+only the check that hung loses points. Its printed output goes through a pipe that the
+parent drains, keeping the head and the tail.
 """
 from __future__ import annotations
 
 import os
+import resource
+import secrets
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import codec
+from . import codec, sandbox
 from .codec import FrameError, Handle
 from .errors import (MissingName, NotImplementedByStudent, StudentError, StudentImportError,
                      StudentTimeout, WorkerCrashed)
@@ -43,28 +51,142 @@ class Target:
         return self.attr or self.module
 
 
+class Capture:
+    """The worker's printed output, kept as head and tail with a count of what was cut, so a
+    1 GB print costs a pipe's throughput and a few KiB of memory."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+        self._lock = threading.Lock()
+
+    def feed(self, chunk: bytes):
+        with self._lock:
+            self.total += len(chunk)
+            room = self.keep - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            if chunk:
+                self.tail += chunk[-self.keep:]
+                if len(self.tail) > self.keep:
+                    del self.tail[:-self.keep]
+
+    def drain(self, fd: int):
+        try:
+            while True:
+                try:
+                    chunk = os.read(fd, 1 << 20)
+                except InterruptedError:
+                    continue
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.feed(chunk)
+        finally:
+            os.close(fd)
+
+    def text(self) -> str:
+        with self._lock:
+            head = self.head.decode("utf-8", "replace")
+            if not self.tail:
+                return head
+            cut = self.total - len(self.head) - len(self.tail)
+            tail = self.tail.decode("utf-8", "replace")
+        if cut <= 0:
+            return head + tail
+        return f"{head}\n... [{cut} bytes of output cut] ...\n{tail}"
+
+
 class Worker:
+    """Runs student code behind the layers of ``sandbox`` (limits, own session, unprivileged
+    uid as root, namespaces where the machine allows them). ``isolation`` forces the
+    namespace layer ('auto', 'bwrap', 'unshare', 'none'; default: ``GRADER_ISOLATION`` or
+    'auto'); ``hide`` lists paths the worker must not read (default: the grader's tree and
+    /autograder)."""
+
     def __init__(self, root: Path, output_path: Path, *, call_timeout: float = 10.0,
-                 max_frame: int = codec.MAX_FRAME_BYTES, env: dict | None = None):
-        self.root = Path(root)
+                 max_frame: int = codec.MAX_FRAME_BYTES, env: dict | None = None,
+                 limits: sandbox.Limits | None = None, isolation: str | None = None,
+                 hide=None):
+        self.root = Path(root).resolve()
         self.output_path = Path(output_path)
         self.call_timeout = call_timeout
         self.max_frame = max_frame
         self.extra_env = dict(env or {})
+        self.limits = limits or sandbox.Limits()
         self.proc: subprocess.Popen | None = None
         self.generation = 0
         self.starts = 0
         self.calls = 0
         self._live_handles: set[int] = set()
         self.events: list[str] = []  # worker deaths and restarts, for instructors
+        self.capture = Capture(self.limits.output_keep)
+        self._drainers: list[threading.Thread] = []
+        self._token = secrets.token_hex(8)
+        self._cpu_base = None
+        self._user = None
+        self._runtime = None
+        self._setup(sandbox.requested_mode() if isolation is None else isolation,
+                    sandbox.default_hidden() if hide is None else list(hide))
+
+    # -- isolation -------------------------------------------------------------------------
+    def _setup(self, mode: str, hide):
+        if mode not in sandbox.MODES:
+            raise ValueError(f"isolation {mode!r}; expected one of {sandbox.MODES}")
+        self._runtime = Path(tempfile.mkdtemp(prefix="grader-rt-"))
+        sandbox.make_runtime(self._runtime)
+        self.layers = ["rlimits", "session"]
+        notes = []
+        root = sandbox.is_root()
+        keep = sandbox.keep_paths() + [str(self.root), str(self._runtime)]
+        self.hidden = sandbox.expand_hidden(hide, keep)
+        if root:
+            self._user = sandbox.SandboxUser()
+            self.layers.append(f"uid {self._user.uid}")
+            opened = sorted({d for p in keep for d in sandbox.open_path_to(p)})
+            if opened:
+                self.events.append("gave others search permission on " + ", ".join(opened)
+                                   + " so the sandbox uid can reach Python and the submission")
+            sandbox.hand_over(self.root, self._user.uid)
+        else:
+            notes.append("not root: no privilege drop (the worker runs as the grading user)")
+            sandbox.become_subreaper()
+        self.namespace = sandbox.choose_namespace(mode, root)
+        if self.namespace == "bwrap":
+            self.layers.append("bwrap (user, pid, net, ipc, mount namespaces; grader files hidden)")
+        elif self.namespace == "unshare":
+            self.layers.append("unshare (pid and net namespaces)")
+        elif mode not in ("auto", "none"):
+            notes.append(f"{mode} was asked for but does not work here")
+        else:
+            notes.append("no namespaces (bubblewrap and unshare unavailable or turned off)")
+        if self.namespace != "bwrap" and root:
+            sandbox.protect(self.hidden)
+            self.layers.append("grader files closed to other users (chmod)")
+        elif self.namespace != "bwrap":
+            notes.append("grader files readable by the worker (no uid drop, no mount namespace)")
+        self.isolation_notes = notes
+
+    def describe(self) -> str:
+        """One line for the instructors' diagnostics: which layers were active."""
+        text = "Isolation: " + ", ".join(self.layers)
+        if self.isolation_notes:
+            text += ". Missing: " + "; ".join(self.isolation_notes)
+        return text + "."
 
     # -- process lifecycle -------------------------------------------------------------
     def _start(self):
         p2c_r, p2c_w = os.pipe()
         c2p_r, c2p_w = os.pipe()
+        out_r, out_w = os.pipe()
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.root),
+            "TMPDIR": str(self.root),
             "LANG": "C.UTF-8",
             "MPLBACKEND": "Agg",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -72,34 +194,71 @@ class Worker:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
+            "GRADER_WORKER": self._token,
         }
         for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if key in os.environ:
                 env[key] = os.environ[key]
         env.update(self.extra_env)
-        out = open(self.output_path, "ab")
+        cmd = [sys.executable, "-I", "-X", "utf8", str(self._runtime / "_child.py"),
+               str(p2c_r), str(c2p_w), str(self.root)]
+        if self.namespace == "bwrap":
+            cmd = sandbox.bwrap_prefix(writable=[self.root], readonly=[self._runtime],
+                                       hidden=self.hidden, cwd=self.root) + cmd
+        elif self.namespace == "unshare":
+            cmd = sandbox.unshare_prefix() + cmd
+        rlimits = self.limits.rlimits()
+        uid = self._user.uid if self._user else None
+
+        def before_exec():
+            for which, value in rlimits:
+                try:
+                    resource.setrlimit(which, (value, value))
+                except (ValueError, OSError):
+                    pass
+            if uid is not None:
+                sandbox.drop_privileges(uid)
+
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-X", "utf8", str(_CHILD), str(p2c_r), str(c2p_w), str(self.root)],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                cmd, stdin=subprocess.DEVNULL, stdout=out_w, stderr=subprocess.STDOUT,
                 pass_fds=(p2c_r, c2p_w), cwd=self.root, env=env, start_new_session=True,
+                preexec_fn=before_exec,
             )
+        except BaseException:
+            for fd in (p2c_w, c2p_r, out_r):
+                os.close(fd)
+            raise
         finally:
-            out.close()
-            os.close(p2c_r)
-            os.close(c2p_w)
+            for fd in (p2c_r, c2p_w, out_w):
+                os.close(fd)
+        t = threading.Thread(target=self.capture.drain, args=(out_r,), daemon=True)
+        t.start()
+        self._drainers.append(t)
         self._w, self._r = p2c_w, c2p_r
         self.generation += 1
         self.starts += 1
         self._live_handles.clear()
 
+    def _tree(self) -> list[int]:
+        if self.proc is None:
+            return []
+        if self._user is not None:
+            return sandbox.pids_of_uid(self._user.uid)
+        return [self.proc.pid] + sandbox.descendants(self.proc.pid)
+
     def _kill(self, why: str):
         if self.proc is None:
             return
+        stray = [] if self._user else self._tree()
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self._user is not None:
+            sandbox.kill_uid(self._user.uid)
+        else:
+            self._kill_strays(stray)
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -112,6 +271,40 @@ class Worker:
         self.events.append(why)
         self.proc = None
 
+    def _kill_strays(self, known):
+        """Without a uid of its own the worker's processes are found by ancestry and by the
+        token in their environment (a daemon that re-parented itself keeps it)."""
+        for _ in range(20):
+            pids = set(known) | set(sandbox.descendants(self.proc.pid)) | self._token_pids()
+            pids.discard(os.getpid())
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for pid in pids:  # orphans re-parented to us (subreaper): reap them
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+            known = []
+            time.sleep(0.01)
+
+    def _token_pids(self) -> set[int]:
+        needle = f"GRADER_WORKER={self._token}".encode()
+        out = set()
+        for name in os.listdir("/proc"):
+            if name.isdigit() and int(name) != os.getpid():
+                try:
+                    with open(f"/proc/{name}/environ", "rb") as f:
+                        if needle in f.read():
+                            out.add(int(name))
+                except OSError:
+                    pass
+        return out
+
     def close(self):
         if self.proc is not None:
             try:
@@ -121,6 +314,28 @@ class Worker:
                 pass
             self._kill("closed")
             self.events.pop()
+        if self._user is not None:
+            # Whatever the uid started or wrote outside its folder goes with it.
+            sandbox.kill_uid(self._user.uid)
+            left = sandbox.remove_files_of_uid(self._user.uid)
+            if left:
+                self.events.append(f"removed files the worker left behind: {', '.join(left[:10])}")
+            self._user.release()
+            self._user = None
+        for t in self._drainers:
+            t.join(timeout=2)
+        self._drainers.clear()
+        if self._runtime is not None:
+            shutil.rmtree(self._runtime, ignore_errors=True)
+            self._runtime = None
+        try:
+            self.output_path.write_text(self.capture.text(), encoding="utf-8")
+        except OSError:
+            pass
+
+    def output_text(self) -> str:
+        """What the student's code printed, head and tail, with how much was cut."""
+        return self.capture.text()
 
     def __enter__(self):
         return self
@@ -129,30 +344,40 @@ class Worker:
         self.close()
 
     # -- I/O with deadlines ----------------------------------------------------------
+    def _wait(self, fd, deadline: float, writing: bool):
+        """Block until ``fd`` is ready; raise TimeoutError past the deadline or the call's CPU
+        allowance (the process tree's CPU is polled every 0.25 s once a call runs that long)."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("wall")
+            step = min(left, 0.25) if self.limits.cpu_per_call else left
+            r, w, _ = select.select([] if writing else [fd], [fd] if writing else [], [], step)
+            if r or w:
+                return
+            if self.limits.cpu_per_call:
+                used = sandbox.cpu_seconds(self._tree())
+                if self._cpu_base is None:
+                    self._cpu_base = used
+                elif used - self._cpu_base > self.limits.cpu_per_call:
+                    raise TimeoutError("cpu")
+
     def _write_all(self, data: bytes, deadline: float):
         view = memoryview(data)
         while view:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            _, w, _ = select.select([], [self._w], [], left)
-            if w:
-                n = os.write(self._w, view[: 1 << 20])
-                view = view[n:]
+            self._wait(self._w, deadline, True)
+            n = os.write(self._w, view[: 1 << 20])
+            view = view[n:]
 
     def _read_exact(self, n: int, deadline: float) -> bytes:
         chunks, got = [], 0
         while got < n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            r, _, _ = select.select([self._r], [], [], left)
-            if r:
-                c = os.read(self._r, min(n - got, 1 << 20))
-                if not c:
-                    raise EOFError
-                chunks.append(c)
-                got += len(c)
+            self._wait(self._r, deadline, False)
+            c = os.read(self._r, min(n - got, 1 << 20))
+            if not c:
+                raise EOFError
+            chunks.append(c)
+            got += len(c)
         return b"".join(chunks)
 
     # -- calls ---------------------------------------------------------------------------
@@ -163,12 +388,17 @@ class Worker:
         timeout = self.call_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         self.calls += 1
+        self._cpu_base = None
+        seq = self.calls
         try:
-            frame = codec.encode(req)
+            frame = codec.encode({**req, "seq": seq})
             self._write_all(frame, deadline)
-            resp = codec.read_frame(lambda n: self._read_exact(n, deadline), self.max_frame)
-        except TimeoutError:
+            resp = self._read_reply(seq, deadline)
+        except TimeoutError as e:
             self._kill(f"timeout in {label}")
+            if e.args == ("cpu",):
+                raise StudentTimeout(f"{label} used more than {self.limits.cpu_per_call:g} s of CPU time",
+                                     inputs=inputs, call=label) from None
             raise StudentTimeout(f"{label} did not finish within {timeout:g} s", inputs=inputs,
                                  call=label) from None
         except (EOFError, BrokenPipeError, ConnectionError):
@@ -185,10 +415,22 @@ class Worker:
             self._kill(f"bad frame in {label}: {e}")
             raise WorkerCrashed(f"{label} sent back something the grader cannot accept: {e}",
                                 inputs=inputs, call=label) from None
-        if type(resp) is not dict or "ok" not in resp:
+        if resp is None or "ok" not in resp:
             self._kill(f"malformed response in {label}")
             raise WorkerCrashed(f"{label} sent back a malformed response", inputs=inputs, call=label)
         return resp
+
+    def _read_reply(self, seq: int, deadline: float):
+        """The reply to request ``seq``. Frames written ahead by student code (a forged reply,
+        or a late real one after it) carry an older sequence number and are dropped, so they
+        cannot answer another check's call; anything else out of step is malformed (None)."""
+        for _ in range(16):
+            resp = codec.read_frame(lambda n: self._read_exact(n, deadline), self.max_frame)
+            if type(resp) is not dict or type(resp.get("seq")) is not int or resp["seq"] > seq:
+                return None
+            if resp["seq"] == seq:
+                return resp
+        return None
 
     def call(self, target: Target, args=(), kwargs=None, *, timeout: float | None = None, inputs=None):
         label = target.label()

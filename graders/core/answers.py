@@ -764,7 +764,7 @@ class AnswerChecks(CheckSet):
                       f"The number given for {question or number} matches the key.", **kw)
 
     def formula(self, number, name, *, points, names: Iterable[str], domain: Callable, question=None,
-                up_to_constant=False, max_examples=150, doc=None, **kw):
+                up_to_constant=False, max_examples=60, doc=None, **kw):
         """A formula in the question's named quantities, tested for equivalence with the key at
         points drawn by hypothesis from ``domain`` (a strategy of dicts name -> value, where an
         array value makes that name indexed by the data index that ``sum_i`` sums over)."""

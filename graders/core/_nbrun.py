@@ -182,6 +182,6 @@ def run(ns, spec):
     for pkg in sorted(used):
         report.append({"cell": None, "status": "note",
                        "message": f"{pkg} is not installed where grading runs; its calls were replaced "
-                                  f"by stand-ins that do nothing (plots are not drawn)"})
+                                  f"by stand-ins that do nothing (no plots or progress bars)"})
     report.append({"cell": None, "status": "done", "seconds": round(time.monotonic() - start, 3)})
     return report

@@ -714,6 +714,34 @@ class AnswerChecks(CheckSet):
         self._declare(number, name, points, question, grade, doc or
                       f"The answer to {question or number} has the expected shape {shape} and values.", **kw)
 
+    def together(self, number, name, *, points, questions: tuple, doc: str, **kw):
+        """Several one-number answers graded as one tuple, so that each accepted reading
+        (``Accept((2, 3), (0.5, 0.5))``) must hold for all of them at once."""
+        questions = tuple(questions)
+
+        def fn(s):
+            got = []
+            for q in questions:
+                v = _value(_parse_or_fail(s.answers.text(q), q, names=()), q)
+                if v.ndim != 0:
+                    raise CheckFailure(f"{q}: your answer is {_describe(v)}; the question asks for one number.")
+                got.append(float(v))
+            key, mistakes = _keys(self.package, number)
+            if key is None:
+                _no_key(number, f"{len(got)} numbers")
+            for opt in _options(key):
+                if _close(np.array(got), np.asarray(opt, dtype=np.float64), 1e-9):
+                    return
+            shown = dict(zip(questions, got))
+            raise CheckFailure(f"{number}: {', '.join(f'{q} = {v:g}' for q, v in shown.items())} is not "
+                               f"an accepted answer.", expected=dict(zip(questions, _options(key)[0])),
+                               actual=shown, diagnosis=_match(mistakes, number, lambda t: _close(
+                                   np.asarray(evaluate(parse(t).tree)), np.array(got), 1e-9)))
+
+        fn.__doc__ = doc
+        self.check(number, name, points=points, answers=questions, tags=("answer",) + tuple(kw.pop("tags", ())),
+                   **kw)(fn)
+
     def dims(self, number, name, *, points, question=None, doc=None, **kw):
         """A shape written as 28 × 28 × 10, 28x28x10, [10, 64, 15, 15] or one whole number;
         compared entry by entry, in the order the question uses."""

@@ -133,8 +133,6 @@ def rewrite_ipython(src: str) -> tuple[str, list[str]]:
     (``%%time``, ``%%capture``) runs the cell's body; any other (``%%bash``, ``%%writefile``,
     ``%%html``) skips the whole cell.
     """
-    if not any(_MAGIC_LINE.match(ln) or ln.rstrip().endswith("?") for ln in src.split("\n")):
-        return src, []
     try:
         ast.parse(src)
         return src, []   # valid Python already: a '%' or '!' line sits inside a string

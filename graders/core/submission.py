@@ -14,6 +14,7 @@ import re
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -249,16 +250,21 @@ def _extract_zip(zpath: Path, dst: Path, ignored, *, prefix: str = ""):
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 written = 0
-                with z.open(info) as src, open(target, "wb") as out:
-                    # Count real bytes: a zip's declared sizes can lie.
-                    while chunk := src.read(1 << 20):
-                        written += len(chunk)
-                        if written > info.file_size:
-                            break
-                        out.write(chunk)
+                try:
+                    with z.open(info) as src, open(target, "wb") as out:
+                        # Count real bytes: a zip's declared sizes can lie.
+                        while chunk := src.read(1 << 20):
+                            written += len(chunk)
+                            if written > info.file_size:
+                                break
+                            out.write(chunk)
+                except (zipfile.BadZipFile, zlib.error, EOFError):
+                    # zipfile stops at the declared size, so a lying member ends in a CRC error
+                    written = info.file_size + 1
                 if written > info.file_size:
                     target.unlink()
-                    ignored.append((shown, "unpacks larger than the zip declares (a zip bomb?); not extracted"))
+                    ignored.append((shown, "damaged, or unpacks larger than the zip declares "
+                                           "(a zip bomb?); not extracted"))
                     continue
                 total += written
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as e:

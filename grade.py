@@ -59,7 +59,7 @@ def grade_one(hw, paths, out_dir: Path, *, quiet=False, label=""):
             print(f"\r  grading {i + 1}/{n}: {check.number} {check.name[:50]:<50}", end="", file=sys.stderr)
 
     try:
-        result = runner.grade(hw, paths, progress=progress, label=label)
+        result = runner.grade(hw, paths, progress=progress, label=label, hide=[out_dir])
     finally:
         if not quiet and sys.stderr.isatty():
             print("\r" + " " * 80 + "\r", end="", file=sys.stderr)

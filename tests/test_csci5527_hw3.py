@@ -36,7 +36,7 @@ def test_template_scores_zero_without_crashing():
     assert {c.status for c in r.checks if c.number not in sheet} == {"not_implemented"}
     assert all("not implemented" in c.message for c in r.checks if c.number not in sheet)
     assert {c.status for c in r.checks if c.number in sheet} == {"missing_answer"}
-    assert r.harness == []
+    assert [h for h in r.harness if not h.startswith("Isolation:")] == []
 
 
 @pytest.mark.parametrize("mutant", corpus.mutants("csci5527_hw3"), ids=lambda m: m.name)

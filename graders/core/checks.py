@@ -131,6 +131,16 @@ class Settings:
     cell_budget: float = 60.0
     notebook_budget: float = 300.0
     worker_helpers: str | None = None   # path of a worker-side helper module (no secrets in it)
+    # The worker's limits (graders/core/sandbox.py, SECURITY.md). submission_budget is seconds
+    # of student time for all checks together; keep it below time_budget so the runner, not
+    # the Gradescope supervisor, is what stops a slow submission.
+    submission_budget: float = 500.0
+    call_cpu: float | None = None    # CPU seconds per call, all worker processes; None: call_timeout
+    memory_mb: int = 2048            # address space per worker process; `import torch` needs 768
+    max_processes: int = 64          # processes and threads of the worker's uid (as root)
+    file_size_mb: int = 256          # largest file the worker may write
+    open_files: int = 256
+    output_keep: int = 32 * 1024     # bytes of printed output kept from each end
 
     def __post_init__(self):
         from .datasets import KNOWN as known_datasets
@@ -144,7 +154,17 @@ class Settings:
         if self.notebook_mode not in ("definitions", "all"):
             raise HarnessDeclarationError(
                 f"setting notebook_mode must be 'definitions' or 'all', got {self.notebook_mode!r}")
-        for k in ("call_timeout", "check_budget", "time_budget", "cell_budget", "notebook_budget"):
+        for k in ("memory_mb", "max_processes", "file_size_mb", "open_files", "output_keep"):
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise HarnessDeclarationError(f"setting {k} must be an int >= 1, got {v!r}")
+        if self.memory_mb < 768:
+            raise HarnessDeclarationError(f"setting memory_mb={self.memory_mb} is below the 768 MiB "
+                                          f"that `import torch` needs")
+        if self.call_cpu is not None and not (isinstance(self.call_cpu, (int, float)) and self.call_cpu > 0):
+            raise HarnessDeclarationError(f"setting call_cpu must be > 0 seconds or None, got {self.call_cpu!r}")
+        for k in ("call_timeout", "check_budget", "time_budget", "cell_budget", "notebook_budget",
+                  "submission_budget"):
             v = getattr(self, k)
             if not (isinstance(v, (int, float)) and v > 0):
                 raise HarnessDeclarationError(f"setting {k} must be > 0 seconds, got {v!r}")

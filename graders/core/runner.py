@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import answers, notebook, strategies
+from . import answers, notebook, sandbox, strategies
 from .checks import Check, Homework
 from .codec import Handle
 from .errors import (BudgetExceeded, CheckFailure, HarnessDeclarationError, MissingName,
@@ -20,7 +20,6 @@ from .submission import Located, Submission, prepare
 from .worker import Target, Worker
 
 HELPERS = "_grader_helpers.py"   # Settings.worker_helpers, copied beside the student's files
-OUTPUT_KEEP = 4000  # characters of the student's printed output kept from each end
 
 
 class Remote:
@@ -110,8 +109,11 @@ class Student:
 
 
 def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=None,
-          label: str = "") -> GradingResult:
-    """Grade the submission at ``paths`` (folders, zips or files) for ``homework``."""
+          label: str = "", isolation: str | None = None, hide=None) -> GradingResult:
+    """Grade the submission at ``paths`` (folders, zips or files) for ``homework``.
+
+    ``isolation`` and ``hide`` go to the ``Worker`` (namespace layer; paths the student's code
+    must not read, on top of the grader's tree)."""
     start = time.perf_counter()
     settings = homework.settings
     strategies.set_max_examples(settings.max_examples)
@@ -119,6 +121,7 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
     if scratch is None:
         own_tmp = tempfile.TemporaryDirectory(prefix="grade-")
         scratch = Path(own_tmp.name)
+        scratch.chmod(0o711)  # the worker's uid must reach submission/ inside
     try:
         sub = prepare(paths, scratch / "submission", notebook_mode=settings.notebook_mode,
                       cell_budget=settings.cell_budget, notebook_budget=settings.notebook_budget)
@@ -131,13 +134,23 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
         output_file = scratch / "student-output.txt"
         results: list[CheckResult] = []
         harness: list[str] = []
-        with Worker(sub.root, output_file, call_timeout=settings.call_timeout) as worker:
+        hidden = sandbox.default_hidden() + [str(h) for h in hide or ()]
+        with Worker(sub.root, output_file, call_timeout=settings.call_timeout, limits=_limits(settings),
+                    isolation=isolation, hide=hidden) as worker:
+            harness.append(worker.describe())
+            deadline = time.monotonic() + settings.submission_budget
             for i, check in enumerate(homework.checks):
                 if progress:
                     progress(i, len(homework.checks), check)
+                if time.monotonic() >= deadline:
+                    results.append(_zero(check, "timeout", f"Not run: your code used up the whole "
+                                         f"submission's {settings.submission_budget:g} s time budget."))
+                    continue
                 notebooks.ensure(worker)
-                results.append(_run_check(check, worker, found, sub, settings, harness, sheet))
-            events = list(worker.events)
+                results.append(_run_check(check, worker, found, sub, settings, harness, sheet,
+                                          deadline))
+        events = list(worker.events)
+        student_output = worker.output_text()
         if events:
             harness.append("Worker events: " + "; ".join(events))
         result = GradingResult(
@@ -146,7 +159,7 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
             found=_found_report(homework, found, sub) + _sheet_report(homework, sheet),
             ignored=list(sub.ignored),
             harness=harness,
-            student_output=_read_output(output_file),
+            student_output=student_output,
             submission_label=label,
         )
         result.notes += [f"{f.shown}: {f.problem}" for f in sub.files if f.problem]
@@ -165,8 +178,20 @@ def _seed_parent():
     np.random.seed(0)
 
 
+def _limits(settings) -> sandbox.Limits:
+    return sandbox.Limits(
+        memory_mb=settings.memory_mb,
+        cpu_per_call=settings.call_cpu or settings.call_timeout,
+        cpu_total=settings.submission_budget,
+        processes=settings.max_processes,
+        file_size_mb=settings.file_size_mb,
+        open_files=settings.open_files,
+        output_keep=settings.output_keep,
+    )
+
+
 def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, harness,
-               sheet: answers.AnswerSheet | None = None) -> CheckResult:
+               sheet: answers.AnswerSheet | None = None, deadline: float | None = None) -> CheckResult:
     missing = [n for n in check.needs if n not in found]
     if missing:
         names = ", ".join(missing)
@@ -177,8 +202,10 @@ def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, h
             msg += f" These files could not be read, so their names may be hidden: {', '.join(broken)}."
         return _zero(check, "missing", msg)
     _seed_parent()
-    student = Student(worker, found, check, settings.call_timeout, check.budget or settings.check_budget,
-                      sheet)
+    budget = check.budget or settings.check_budget
+    if deadline is not None:
+        budget = max(0.001, min(budget, deadline - time.monotonic()))
+    student = Student(worker, found, check, settings.call_timeout, budget, sheet)
     t0 = time.perf_counter()
     res = _zero(check, "passed", "")
     try:
@@ -240,16 +267,3 @@ def _sheet_report(homework: Homework, sheet) -> list[dict]:
     answered = sum(1 for q in homework.answer_ids if sheet.get(q) is not None and sheet.get(q).text)
     return [{"name": "answer sheet", "file": sheet.path,
              "note": f"answers {answered} of {len(homework.answer_ids)} questions"}]
-
-
-def _read_output(path: Path) -> str:
-    if not path.exists():
-        return ""
-    size = path.stat().st_size
-    with open(path, "rb") as f:
-        if size <= 2 * OUTPUT_KEEP:
-            return f.read().decode("utf-8", "replace")
-        head = f.read(OUTPUT_KEEP).decode("utf-8", "replace")
-        f.seek(size - OUTPUT_KEEP)
-        tail = f.read().decode("utf-8", "replace")
-    return f"{head}\n... [{size - 2 * OUTPUT_KEEP} bytes of output cut] ...\n{tail}"

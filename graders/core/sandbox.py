@@ -61,7 +61,7 @@ class Limits:
     the kernel (rlimits, fixed before the worker starts) or by the parent (wall clock, CPU
     polling, output capture)."""
 
-    memory_mb: int = 4096         # RLIMIT_AS; 512 breaks `import torch`, 768 works
+    memory_mb: int = 2048         # RLIMIT_AS; 512 breaks `import torch`, 768 works
     cpu_per_call: float | None = None  # CPU seconds of the worker's process tree per call
     cpu_total: float = 1800.0     # RLIMIT_CPU of each worker process (hard)
     processes: int = 64           # RLIMIT_NPROC: processes + threads of the sandbox uid
@@ -133,13 +133,18 @@ def drop_privileges(uid: int):
 
 
 def pids_of_uid(uid: int) -> list[int]:
+    """Live processes of ``uid`` (zombies run nothing and wait only for their parent)."""
     out = []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat(f"/proc/{name}").st_uid == uid:
+                if os.stat(f"/proc/{name}").st_uid != uid:
+                    continue
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    data = f.read()
+                if data[data.rindex(b")") + 2:][:1] not in (b"Z", b"X"):
                     out.append(int(name))
-            except OSError:
+            except (OSError, ValueError):
                 pass
     return out
 
@@ -230,9 +235,35 @@ def cpu_seconds(pids) -> float:
     return total / tick
 
 
+def reap_orphans(uid: int | None, pids=()) -> int:
+    """Collect the exit status of dead processes re-parented to the grader (see
+    ``become_subreaper``): those of ``uid``, or the given pids. Init does not always reap
+    them (in some containers it never does), so the grader does."""
+    me = os.getpid()
+    wanted = set(pids)
+    n = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        pid = int(name)
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                data = f.read()
+            rest = data[data.rindex(b")") + 2:].split()
+            if int(rest[1]) != me or rest[0] != b"Z":
+                continue
+            if pid not in wanted and (uid is None or os.stat(f"/proc/{name}").st_uid != uid):
+                continue
+            os.waitpid(pid, os.WNOHANG)
+            n += 1
+        except (OSError, ValueError, IndexError, ChildProcessError):
+            pass
+    return n
+
+
 def become_subreaper():
     """Orphans of the worker re-parent to the grader instead of init, so a double-forked
-    process is still found below the grader and can be killed."""
+    process is still found below the grader and can be killed, and its exit collected."""
     try:
         import ctypes
 
@@ -255,6 +286,9 @@ def _probe(cmd, uid) -> bool:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=20,
                            preexec_fn=(lambda: drop_privileges(uid)) if uid is not None else None)
+        time.sleep(0.05)  # bwrap's namespace init outlives it briefly; collect it too
+        if uid is not None:
+            reap_orphans(uid)
         return r.returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
@@ -283,6 +317,7 @@ _UNSHARE_ARGS = ["--user", "--net", "--pid", "--fork", "--kill-child"]
 
 def choose_namespace(mode: str, dropping: bool) -> str | None:
     """The namespace layer to use: 'bwrap', 'unshare' or None."""
+    become_subreaper()
     if mode == "none":
         return None
     order = ("bwrap", "unshare") if mode == "auto" else (mode,)

@@ -154,7 +154,7 @@ class Worker:
             sandbox.hand_over(self.root, self._user.uid)
         else:
             notes.append("not root: no privilege drop (the worker runs as the grading user)")
-            sandbox.become_subreaper()
+        sandbox.become_subreaper()
         self.namespace = sandbox.choose_namespace(mode, root)
         if self.namespace == "bwrap":
             self.layers.append("bwrap (user, pid, net, ipc, mount namespaces; grader files hidden)")
@@ -209,6 +209,11 @@ class Worker:
             cmd = sandbox.unshare_prefix() + cmd
         rlimits = self.limits.rlimits()
         uid = self._user.uid if self._user else None
+        if uid is None:
+            # RLIMIT_NPROC counts every process of the real uid: leave the grading user's own
+            # processes room, and cap only what the worker adds.
+            mine = len(sandbox.pids_of_uid(os.getuid()))
+            rlimits = [(k, mine + v if k == resource.RLIMIT_NPROC else v) for k, v in rlimits]
 
         def before_exec():
             for which, value in rlimits:
@@ -263,6 +268,8 @@ class Worker:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        if self._user is not None:
+            sandbox.reap_orphans(self._user.uid)
         for fd in (self._w, self._r):
             try:
                 os.close(fd)
@@ -317,6 +324,7 @@ class Worker:
         if self._user is not None:
             # Whatever the uid started or wrote outside its folder goes with it.
             sandbox.kill_uid(self._user.uid)
+            sandbox.reap_orphans(self._user.uid)
             left = sandbox.remove_files_of_uid(self._user.uid)
             if left:
                 self.events.append(f"removed files the worker left behind: {', '.join(left[:10])}")
@@ -389,7 +397,7 @@ class Worker:
         deadline = time.monotonic() + timeout
         self.calls += 1
         self._cpu_base = None
-        seq = self.calls
+        seq = secrets.randbits(62)
         try:
             frame = codec.encode({**req, "seq": seq})
             self._write_all(frame, deadline)
@@ -415,22 +423,20 @@ class Worker:
             self._kill(f"bad frame in {label}: {e}")
             raise WorkerCrashed(f"{label} sent back something the grader cannot accept: {e}",
                                 inputs=inputs, call=label) from None
-        if resp is None or "ok" not in resp:
+        if "ok" not in resp:
             self._kill(f"malformed response in {label}")
             raise WorkerCrashed(f"{label} sent back a malformed response", inputs=inputs, call=label)
         return resp
 
     def _read_reply(self, seq: int, deadline: float):
-        """The reply to request ``seq``. Frames written ahead by student code (a forged reply,
-        or a late real one after it) carry an older sequence number and are dropped, so they
-        cannot answer another check's call; anything else out of step is malformed (None)."""
-        for _ in range(16):
+        """The reply to the request numbered ``seq``. Each request carries a fresh random number
+        that the worker echoes; frames written ahead by student code (a forged reply, or the
+        late real one behind it) cannot know it and are dropped until the deadline, so they
+        never answer another check's call."""
+        while True:
             resp = codec.read_frame(lambda n: self._read_exact(n, deadline), self.max_frame)
-            if type(resp) is not dict or type(resp.get("seq")) is not int or resp["seq"] > seq:
-                return None
-            if resp["seq"] == seq:
+            if type(resp) is dict and resp.get("seq") == seq and type(resp.get("seq")) is int:
                 return resp
-        return None
 
     def call(self, target: Target, args=(), kwargs=None, *, timeout: float | None = None, inputs=None):
         label = target.label()

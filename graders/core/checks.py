@@ -136,7 +136,7 @@ class Settings:
     # the Gradescope supervisor, is what stops a slow submission.
     submission_budget: float = 500.0
     call_cpu: float | None = None    # CPU seconds per call, all worker processes; None: call_timeout
-    memory_mb: int = 2048            # address space per worker process; `import torch` needs 768
+    memory_mb: int = 4096            # address space per worker; `import torch`: 768 (CPU build), 3584 (CUDA build)
     max_processes: int = 64          # processes and threads of the worker's uid (as root)
     file_size_mb: int = 256          # largest file the worker may write
     open_files: int = 256

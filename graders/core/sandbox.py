@@ -61,7 +61,7 @@ class Limits:
     the kernel (rlimits, fixed before the worker starts) or by the parent (wall clock, CPU
     polling, output capture)."""
 
-    memory_mb: int = 2048         # RLIMIT_AS; 512 breaks `import torch`, 768 works
+    memory_mb: int = 4096         # RLIMIT_AS; `import torch` needs 768 (CPU build) to 3584 (CUDA build)
     cpu_per_call: float | None = None  # CPU seconds of the worker's process tree per call
     cpu_total: float = 1800.0     # RLIMIT_CPU of each worker process (hard)
     processes: int = 64           # RLIMIT_NPROC: processes + threads of the sandbox uid

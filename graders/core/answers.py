@@ -9,9 +9,9 @@ infinity instead of hanging). Length and nesting are bounded; every malformed in
 The sheet format (one answer per question id, ``#`` starts a comment, an answer continues on
 the next lines while its brackets are open)::
 
-    2.a: [4, 14, 27, 33, 27, 27]
-    2.e.row2.params: 3 × 3 × 1 × 10 + 10
-    2.c: L(K-1) + 1
+    1.a: [1, 2, 3]
+    1.b.params: 5 × 5 × 3 × 8 + 8
+    1.c: 2N(M - 1) + 1
 
 Keys come from ``graders/<hw>/keys.py`` (``KEYS``, and optionally ``MISTAKES``: known wrong
 answers written in the same notation), loaded only when a check runs. Without keys (the
@@ -749,8 +749,8 @@ class AnswerChecks(CheckSet):
             ans = _parse_or_fail(text, q, names=())
             got = dims_of(ans.tree)
             if got is None:
-                raise CheckFailure(f"{q}: write the shape as whole numbers, e.g. 14 × 14 × 10 or "
-                                   f"[10, 64, 32, 32]; could not read {text!r} as a shape.")
+                raise CheckFailure(f"{q}: write the shape as whole numbers, e.g. 28 × 28 × 1 or "
+                                   f"[1, 28, 28]; could not read {text!r} as a shape.")
             key, mistakes = _keys(self.package, q)
             if key is None:
                 _no_key(q, f"the shape {' × '.join(map(str, got))}")

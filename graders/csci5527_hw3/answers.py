@@ -1,8 +1,5 @@
-"""Problem 2(a) on the answer sheet: the value of [3, 2, 1] ⋆ [4, 6, 3, 9].
-
-The key lives in ``keys.py``; the known wrong answers there are the ones Problem 2's code
-checks diagnose too (y⋆x for x⋆y, convolution for correlation).
-"""
+"""Problem 2(a) on the answer sheet: the value of [3, 2, 1] ⋆ [4, 6, 3, 9]. The key and the
+known wrong answers (y⋆x for x⋆y, convolution for correlation) live in ``keys.py``."""
 from graders.core.answers import AnswerChecks
 
 checks = AnswerChecks("Problem 2(a): the value, on the answer sheet", __package__)

@@ -21,37 +21,38 @@ q3.values("3.c", "(c) transpose convolution, pad 0, stride 1", points=1, shape=(
 
 q4 = AnswerChecks("Q4 Convolutional networks and dilated convolutions (answer sheet)", __package__)
 q4.dims("4.a.i", "(a.i) output shape [n, c, h, w], 3×3 kernel, stride 1, padding 1", points=0.5,
-        doc="The output shape is [n, c, h, w] with the batch, the 64 filters and 32 × 32.")
+        doc="The output shape [n, c, h, w] matches the key entry by entry.")
 q4.dims("4.a.ii", "(a.ii) output shape [n, c, h, w], 4×4 kernel, stride 2, padding 0", points=0.5,
-        doc="The output shape is [n, c, h, w] with ⌊(32 − 4)/2⌋ + 1 = 15.")
+        doc="The output shape [n, c, h, w] matches the key entry by entry.")
 q4.values("4.d.i", "(d.i) dilated convolution of M with k, d = 2", points=0.5, shape=(1, 1),
-          scalar_ok=True, doc="The d = 2 dilated 2×2 kernel covers M's corners: one output value.")
+          scalar_ok=True, doc="The dilated convolution's output matches the key exactly.")
 q4.dims("4.d.ii", "(d.ii) receptive field of DilatedConv1 → DilatedConv2", points=0.5,
-        doc="The receptive field is 7 (7 × 7): 3 from the first layer, plus 2·(3 − 1).")
+        doc="The receptive field size (one side, or side × side) matches the key.")
 
 SIGMAS = st.floats(0.1, 5.0, allow_nan=False, allow_infinity=False)
 GRAD_POINTS = st.fixed_dictionaries({"n": st.integers(1, 40), "k": st.integers(1, 9), "σx": SIGMAS,
                                      "σg": SIGMAS}).filter(lambda d: d["k"] <= d["n"])
 q5 = AnswerChecks("Q5 Weights and gradients in a CNN (answer sheet)", __package__)
 q5.values("5.b.mean", "(b) mean of dw_{h,l}", points=0.25, shape=(),
-          doc="The mean of dw_{h,l} is 0 (independent zero-mean factors).")
+          doc="The mean of dw_{h,l} matches the key.")
 q5.formula("5.b.variance", "(b) variance of dw_{h,l} in n, k, σx, σg", points=0.5,
            names=("n", "k", "σx", "σg"), domain=GRAD_POINTS,
-           doc="The variance equals (n − k + 1)² σx² σg² at every n ≥ k and σ drawn.")
+           doc="The variance equals the key at every n ≥ k and σ drawn.")
 q5.formula("5.b.growth", "(b) growth rate of the gradient's standard deviation in n", points=0.25,
            names=("n",), domain=st.fixed_dictionaries({"n": st.integers(1, 10_000)}), up_to_constant=True,
-           doc="The standard deviation grows like n: the answer (n, O(n), 2n ...) is a constant "
-               "multiple of n at every n drawn.")
+           doc="The growth rate is a constant multiple of the key's at every n drawn (so "
+               "O(...) and constant factors are accepted).")
 
 BYTES = {"": (1e6, 2**20), "MB": (1e6, 2**20), "MiB": (2**20,), "GB": (1e9, 2**30), "GiB": (2**30,),
          "KB": (1e3, 2**10), "KiB": (2**10,), "bytes": (1,), "B": (1,)}
 q7 = AnswerChecks("Q7 Memory considerations when using GPUs (answer sheet)", __package__)
 q7.quantity("7.a.i.params", "(a.i) trainable parameters of ResNet-152", points=0.25,
             readings={"": (1,), "M": (1e6,), "million": (1e6,)}, rtol=1e-3,
-            doc="The parameter count is torchvision ResNet-152's, within 0.1% (60.2 M passes).")
+            doc="The parameter count is torchvision ResNet-152's, within 0.1% (so a count "
+                "rounded to three digits with M passes).")
 q7.quantity("7.a.i.size", "(a.i) estimated size of ResNet-152 in MB", points=0.25, readings=BYTES,
             rtol=5e-3,
-            doc="The float32 size is 4 bytes per parameter, within 0.5%. The homework does not "
+            doc="The float32 size matches the key within 0.5%. The homework does not "
                 "say whether MB means 10^6 or 2^20 bytes (the notebook divides by 1024²), so a "
                 "bare number or 'MB' may be either; a value labelled MiB must be in MiB.")
 

@@ -10,9 +10,9 @@ from . import feature_dims
 
 q1 = AnswerChecks("Q1 Normalization layers (answer sheet)", __package__)
 q1.values("1.a.mean", "(a) mean after batch norm with β = 3, γ = 1", points=0.25, shape=(),
-          doc="The mean of the normalized data is β = 3, whatever the input's mean.")
+          doc="The mean of the data after batch norm matches the key.")
 q1.values("1.a.std", "(a) standard deviation after batch norm with β = 3, γ = 1", points=0.25, shape=(),
-          doc="The standard deviation of the normalized data is γ = 1.")
+          doc="The standard deviation after batch norm matches the key.")
 
 q2 = AnswerChecks("Q2 Convolution as a finite impulse response filter (answer sheet)", __package__)
 q2.values("2.c", "(c) y = x * h, no padding, stride 1", points=1, shape=(3, 3),

@@ -2,8 +2,8 @@
 the same questions (a)-(f), so both homework declare their answer checks here, under their
 own question number. The keys stay in each homework's keys.py.
 
-Formulas are tested at points where the layer is valid (the filter fits in the padded input);
-(b) accepts the course's (W - K)/S + 1 and the floored form, each checked on its own.
+Formulas are tested at points where the layer is valid (the filter fits in the padded input).
+Where the course accepts two answers, each is a separate key, checked on its own.
 """
 from __future__ import annotations
 
@@ -37,31 +37,30 @@ def declare(checks: AnswerChecks, q: str, *, part_d_points: float = 0.5):
     """The answer checks of this problem, numbered ``q.a.weights`` ... ``q.f.g3``."""
     conv = dict(names=CONV_NAMES, domain=CONV_POINTS)
     checks.formula(f"{q}.a.weights", "(a) number of weights of a conv layer", points=0.2, **conv,
-                   doc="The weight count, as a formula in K, C and F, equals K²CF at every valid layer drawn.")
+                   doc="The weight count equals the key at every valid layer drawn.")
     checks.formula(f"{q}.a.biases", "(a) number of biases of a conv layer", points=0.2, **conv,
-                   doc="The bias count equals F (one per filter) at every valid layer drawn.")
+                   doc="The bias count equals the key at every valid layer drawn.")
     checks.formula(f"{q}.a.width", "(a) output width W'", points=0.2, **conv,
-                   doc="W' equals ⌊(W − K + 2P)/S⌋ + 1 at every valid layer drawn, including strides "
-                       "that do not divide evenly.")
+                   doc="W' equals the key at every valid layer drawn, including strides that do not "
+                       "divide evenly.")
     checks.formula(f"{q}.a.height", "(a) output height H'", points=0.2, **conv,
-                   doc="H' equals ⌊(H − K + 2P)/S⌋ + 1 at every valid layer drawn.")
+                   doc="H' equals the key at every valid layer drawn.")
     checks.formula(f"{q}.a.channels", "(a) output channels C'", points=0.2, **conv,
-                   doc="C' equals F, the number of filters.")
+                   doc="C' equals the key at every valid layer drawn.")
     pool = dict(names=POOL_NAMES, domain=POOL_POINTS)
     checks.formula(f"{q}.b.width", "(b) max-pool output width W'", points=0.4, **pool,
-                   doc="W' equals (W − K)/S + 1 (the course's answer) or ⌊(W − K)/S⌋ + 1 (any W) "
-                       "at every pooling layer drawn.")
+                   doc="W' equals one of the accepted answers at every pooling layer drawn.")
     checks.formula(f"{q}.b.height", "(b) max-pool output height H'", points=0.4, **pool,
-                   doc="H' equals (H − K)/S + 1 or ⌊(H − K)/S⌋ + 1 at every pooling layer drawn.")
+                   doc="H' equals one of the accepted answers at every pooling layer drawn.")
     checks.formula(f"{q}.b.channels", "(b) max-pool output channels C'", points=0.2, **pool,
-                   doc="Pooling keeps the channels: C' equals C.")
+                   doc="C' equals the key at every pooling layer drawn.")
     checks.formula(f"{q}.c", "(c) receptive field of L stride-1 K×K layers", points=1, names=("L", "K"),
                    domain=DEPTH_POINTS,
-                   doc="The receptive field equals L(K − 1) + 1, or (L − 1)(K − 1) + 1 (the course "
-                       "accepts both), for every L and K drawn.")
+                   doc="The receptive field equals one of the answers the course accepts, for every "
+                       "L and K drawn.")
     checks.values(f"{q}.d", "(d) factor by which 2×2 stride-2 max pooling grows the receptive field",
                   points=part_d_points, shape=(),
-                  doc="The factor by which the receptive field grows is the course's answer, 2.")
+                  doc="The factor by which the receptive field grows is the course's answer.")
     for row, layer, col in TABLE:
         what = "number of parameters" if col == "params" else "dimension of activations"
         if col == "params":
@@ -78,6 +77,5 @@ def declare_gap(checks: AnswerChecks, q: str, images=("g3", "g4")):
     points = 1 / len(images)
     for g in images:
         checks.values(f"{q}.f.{g}", f"(f) GAP features {g} of a circularly shifted edge", points=points,
-                      shape=(3,), doc=f"{g} is the GAP output of the shifted image: circular padding "
-                                      f"makes the network invariant to circular shifts, so it equals "
-                                      f"the g of the unshifted edge with the same orientation.")
+                      shape=(3,), doc=f"{g} is the GAP output of the shifted image, which follows "
+                                      f"from the network's invariance to circular shifts.")

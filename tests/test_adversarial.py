@@ -258,3 +258,39 @@ def test_results_json_is_valid_before_grading_finishes(tmp_path, ctx):
     assert doc["score"] == 0
     assert [t["number"] for t in doc["tests"] if t["number"] in POINTS] == list(POINTS)
     shutil.rmtree(out)
+
+
+@pytest.mark.slow
+def test_end_to_end_cheating_csci5527_hw3(tmp_path):
+    """Through the command line on the real homework: the template with every stub swapped for
+    the reference's functions when they can be imported, forging results.json on the side.
+    None of it may score."""
+    if not layers_now()["hide"]:
+        pytest.skip("no layer hides the grader's files here (not root, no bubblewrap)")
+    repo = HERE.parent
+    out = tmp_path / "out"
+    sub = tmp_path / "submission"
+    shutil.copytree(repo / "student_template" / "csci5527_hw3", sub)
+    for f in sorted(sub.glob("*.py")):
+        f.write_text(f.read_text() + f"""
+
+import sys as _sys
+_sys.path[:0] = [{str(repo)!r}, "/autograder/source"]
+try:
+    from reference.csci5527_hw3.{f.stem} import *  # noqa: F401,F403
+except Exception:
+    pass
+try:
+    open({str(out / 'results.json')!r}, "w").write('{{"score": 15, "tests": []}}')
+except OSError:
+    pass
+print('{{"score": 15}}')
+""")
+    r = subprocess.run([sys.executable, str(repo / "grade.py"), "grade", "csci5527_hw3", str(sub),
+                        "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((out / "results.json").read_text())
+    assert validate(doc) == []
+    assert doc["score"] == 0
+    graded = [t for t in doc["tests"] if t.get("max_score")]
+    assert graded and all(t["score"] == 0 for t in graded)

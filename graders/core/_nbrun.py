@@ -81,7 +81,7 @@ class _StubModule(types.ModuleType):
             raise AttributeError(attr)
         if self.__name__.split(".")[0] == "tqdm" and attr in ("tqdm", "trange"):
             return _passthrough if attr == "tqdm" else (lambda *a, **k: range(*a))
-        return _Dummy(f"{self.__name__}.{attr}")
+        return getattr(_Dummy(self.__name__), attr)
 
 
 class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

@@ -62,7 +62,7 @@ class CheckResult:
         if self.hint:
             parts.append(f"Hint: {self.hint}")
         if self.inputs:
-            parts.append("Smallest failing input:\n" + "\n".join(
+            parts.append("Failing input (the smallest found):\n" + "\n".join(
                 f"  {k} = {format_value(v)}" for k, v in self.inputs.items()))
         if self.expected is not None:
             parts.append(f"Expected:\n  {format_value(self.expected)}")

@@ -349,24 +349,7 @@ def _leaks(kit_dir: Path, hw_id: str) -> list[str]:
 # Leaks present in the tree today, listed exactly. The test xfails while a homework's leaks are
 # exactly these (so the summary shows them), and fails on any new leak or once one is fixed
 # (then delete its line).
-KNOWN_LEAKS = {
-    "csci5527_hw3": [
-        # The visible code check 2.a.1 hard-codes the worked value that the answer sheet's 2.a asks for.
-        "graders/csci5527_hw3/problem2.py: key value [4.0, 14.0, 27.0, 33.0, 27.0, 27.0]",
-        # The engine's docstring uses real keys as examples of the sheet format.
-        "graders/core/answers.py: key value [4.0, 14.0, 27.0, 33.0, 27.0, 27.0]",
-    ],
-    "eecs182_fa23_hw3": [
-        "graders/core/answers.py: key value [10.0, 64.0, 32.0, 32.0]",
-        # The template's format example is the key of 4.a.i.
-        "eecs182_fa23_hw3/answers.txt: key value [10.0, 64.0, 32.0, 32.0]",
-        "graders/core/answers.py: key value [10.0, 64.0, 15.0, 15.0]",
-    ],
-    "eecs182_sp23_hw3": [
-        # The module docstring names an accepted answer of (b).
-        "graders/eecs182_sp23_hw3/feature_dims.py: key text '(W - K)/S + 1'",
-    ],
-}
+KNOWN_LEAKS: dict[str, list[str]] = {}
 
 
 @pytest.mark.parametrize("hw_id", graders.homework_ids())

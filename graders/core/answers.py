@@ -215,7 +215,7 @@ class _Parser:
         return tree
 
     def top(self):
-        """A comma-separated sequence at the top level is a list (``10, 64, 15, 15``)."""
+        """A comma-separated sequence at the top level is a list (``2, 3, 5, 7``)."""
         first = self.expr()
         if self.peek().text in (",", ";") and self.peek().kind == "op":
             items = [first]
@@ -493,7 +493,7 @@ def names_in(tree) -> set[str]:
 
 
 def dims_of(tree) -> tuple[int, ...] | None:
-    """An answer written as a shape: ``28 × 28 × 10``, ``28x28x10``, ``[10, 64, 15, 15]``,
+    """An answer written as a shape: ``28 × 28 × 10``, ``28x28x10``, ``[2, 3, 5, 7]``,
     ``(7, 7)`` or a single whole number. None when the answer is not written as a shape."""
     def whole(t):
         if t[0] == "num" and float(t[1]).is_integer():
@@ -743,7 +743,7 @@ class AnswerChecks(CheckSet):
                    **kw)(fn)
 
     def dims(self, number, name, *, points, question=None, doc=None, **kw):
-        """A shape written as 28 × 28 × 10, 28x28x10, [10, 64, 15, 15] or one whole number;
+        """A shape written as 28 × 28 × 10, 28x28x10, [2, 3, 5, 7] or one whole number;
         compared entry by entry, in the order the question uses."""
         def grade(q, text):
             ans = _parse_or_fail(text, q, names=())

@@ -172,6 +172,19 @@ class Settings:
             raise HarnessDeclarationError(f"setting max_examples must be an int >= 1, got {self.max_examples!r}")
 
 
+def _homework_order(check: Check):
+    parts = check.number.split(".")
+
+    def rank(part: str, single_letter: bool):
+        if part.isdigit():
+            return (0, int(part), "")
+        if not single_letter or len(part) == 1:
+            return (1, 0, part)
+        return (2, 0, "")  # a named sub-check such as 3.bn: keep declaration order
+
+    return (rank(parts[0], False), rank(parts[1], True) if len(parts) > 1 else (0, -1, ""))
+
+
 @dataclass(frozen=True)
 class Homework:
     id: str
@@ -198,7 +211,10 @@ class Homework:
 
     @property
     def checks(self) -> list[Check]:
-        return [c for p in self.problems for c in p]
+        """All checks in the homework's order: by problem, then by lettered or numbered part;
+        within a part, in the order declared. A homework's code checks and answer-sheet checks
+        live in different modules, so declaration order alone would not interleave them."""
+        return sorted((c for p in self.problems for c in p), key=_homework_order)
 
     @property
     def answer_ids(self) -> list[str]:

@@ -64,7 +64,7 @@ def as_array(value, what: str, *, inputs=None, allow_complex=False) -> np.ndarra
                            inputs=inputs)
     if arr.dtype.kind == "c":
         return arr.astype(np.complex128)
-    return arr.astype(np.float64)
+    return arr.astype(np.float64, copy=False)
 
 
 def expect_close(actual, expected, *, what: str, tol: float, inputs=None,

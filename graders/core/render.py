@@ -44,7 +44,10 @@ def terminal(result: GradingResult, *, verbose: bool = False, color: bool = Fals
         lines.append(f"submission: {result.submission_label}")
     lines.append("")
     for x in result.checks:
-        mark = c("32", "PASS") if x.passed else c("31", "FAIL")
+        if x.status == "format_checked":  # kit without keys: neither passed nor failed
+            mark = c("33", "FMT ")
+        else:
+            mark = c("32", "PASS") if x.passed else c("31", "FAIL")
         pts = f"{x.score:g}/{x.max_score:g}"
         name = x.name if len(x.name) <= width else x.name[: width - 1] + "…"
         hidden = "" if x.visibility == "visible" else f"  ({x.visibility})"

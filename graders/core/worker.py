@@ -377,16 +377,18 @@ class Worker:
             n = os.write(self._w, view[: 1 << 20])
             view = view[n:]
 
-    def _read_exact(self, n: int, deadline: float) -> bytes:
-        chunks, got = [], 0
+    def _read_exact(self, n: int, deadline: float) -> bytearray:
+        # One preallocated buffer: a large array reply is held once, not as chunks plus a join.
+        buf = bytearray(n)
+        view = memoryview(buf)
+        got = 0
         while got < n:
             self._wait(self._r, deadline, False)
-            c = os.read(self._r, min(n - got, 1 << 20))
-            if not c:
+            k = os.readv(self._r, [view[got: got + (1 << 20)]])
+            if not k:
                 raise EOFError
-            chunks.append(c)
-            got += len(c)
-        return b"".join(chunks)
+            got += k
+        return buf
 
     # -- calls ---------------------------------------------------------------------------
     def request(self, req: dict, *, timeout: float | None = None, label: str = "call", inputs=None):

@@ -47,9 +47,15 @@ def torch_norm(kind, T):
         return layer(x).permute(2, 3, 1, 0).numpy()
 
 
+#: Inputs up to this many values are cross-checked against torch while grading. The
+#: homework's 50x50x64x64 case (10.2M values) is not: torch's copy of it would double the
+#: grader's peak memory; tests/test_csci5527_hw3.py cross-checks that exact tensor instead.
+TORCH_CROSS_CHECK_MAX = 100_000
+
+
 def oracle(kind, T):
     want = closed_form(T, AXES[kind])
-    if rel_error(want, torch_norm(kind, T)) > 1e-8:
+    if T.size <= TORCH_CROSS_CHECK_MAX and rel_error(want, torch_norm(kind, T)) > 1e-8:
         raise HarnessDeclarationError(f"{kind} norm: closed form and torch disagree")
     return want
 

@@ -24,18 +24,24 @@ _next_handle = [1]
 
 
 def read_exact(n):
-    chunks, got = [], 0
+    # Into one private buffer, which the codec then views rather than copies.
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
     while got < n:
-        c = _in.read(n - got)
-        if not c:
+        k = _in.readinto(view[got:])
+        if not k:
             raise EOFError
-        chunks.append(c)
-        got += len(c)
-    return b"".join(chunks)
+        got += k
+    return buf
 
 
 def send(obj):
-    _out.write(codec.encode(obj, on_unencodable=_unencodable))
+    # Encode fully before writing, so a value that cannot be encoded sends nothing.
+    for part in codec.encode_parts(obj, on_unencodable=_unencodable):
+        view = memoryview(part).cast("B")
+        while view:  # a signal (a notebook cell's alarm) can cut a write short
+            view = view[_out.write(view):]
 
 
 def _unencodable(obj):

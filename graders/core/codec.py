@@ -58,7 +58,13 @@ class Handle:
 
 
 def encode(value, on_unencodable=None) -> bytes:
-    """Encode ``value`` into one frame.
+    """Encode ``value`` into one frame (see ``encode_parts``)."""
+    return b"".join(encode_parts(value, on_unencodable))
+
+
+def encode_parts(value, on_unencodable=None) -> list:
+    """Encode ``value`` into one frame, returned as a list of buffers to write in order, so
+    large arrays are written from their own memory instead of being copied into one bytes.
 
     ``on_unencodable(obj) -> Handle`` is called for anything that is not a plain value; the
     worker uses it to keep models, caches and optimizers behind handles. Without it, such a
@@ -75,10 +81,10 @@ def encode(value, on_unencodable=None) -> bytes:
         dt = a.dtype.str
         if dt not in ALLOWED_DTYPES:
             raise FrameError(f"arrays of dtype {a.dtype} cannot be returned")
-        raw = a.tobytes()
+        raw = memoryview(a.reshape(-1).view(np.uint8))  # the array's own bytes, no copy
         buffers.append(raw)
-        ref = {"__nd__": [dt, list(a.shape), offset[0], len(raw)]}
-        offset[0] += len(raw)
+        ref = {"__nd__": [dt, list(a.shape), offset[0], raw.nbytes]}
+        offset[0] += raw.nbytes
         return ref
 
     def enc(v, depth):
@@ -119,10 +125,10 @@ def encode(value, on_unencodable=None) -> bytes:
         raise FrameError(f"a value of type {type(v).__name__} cannot cross the boundary")
 
     header = json.dumps(enc(value, 0), separators=(",", ":"), allow_nan=False).encode()
-    body = b"".join(buffers)
-    if len(header) + len(body) > MAX_FRAME_BYTES:
-        raise FrameError(f"frame of {len(header) + len(body)} bytes exceeds the limit")
-    return _HDR.pack(MAGIC, len(header), len(body)) + header + body
+    body_len = offset[0]
+    if len(header) + body_len > MAX_FRAME_BYTES:
+        raise FrameError(f"frame of {len(header) + body_len} bytes exceeds the limit")
+    return [_HDR.pack(MAGIC, len(header), body_len), header, *buffers]
 
 
 def _little() -> bool:

@@ -370,12 +370,13 @@ class Worker:
                 elif used - self._cpu_base > self.limits.cpu_per_call:
                     raise TimeoutError("cpu")
 
-    def _write_all(self, data: bytes, deadline: float):
-        view = memoryview(data)
-        while view:
-            self._wait(self._w, deadline, True)
-            n = os.write(self._w, view[: 1 << 20])
-            view = view[n:]
+    def _write_all(self, parts, deadline: float):
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                self._wait(self._w, deadline, True)
+                n = os.write(self._w, view[: 1 << 20])
+                view = view[n:]
 
     def _read_exact(self, n: int, deadline: float) -> bytearray:
         # One preallocated buffer: a large array reply is held once, not as chunks plus a join.
@@ -401,7 +402,7 @@ class Worker:
         self._cpu_base = None
         seq = secrets.randbits(62)
         try:
-            frame = codec.encode({**req, "seq": seq})
+            frame = codec.encode_parts({**req, "seq": seq})
             self._write_all(frame, deadline)
             resp = self._read_reply(seq, deadline)
         except TimeoutError as e:

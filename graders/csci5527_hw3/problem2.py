@@ -146,15 +146,13 @@ def corr_matrix(s):
 
 # -- (c) ---------------------------------------------------------------------------------------
 def oracle_jacobian_closed_form(w, x):
-    """C_x: J[k, i] = x[i + k - (m - 1)] where that index exists."""
+    """C_x: J[k, i] = x[i + k - (m - 1)] (zero outside x) depends only on i + k, so C_x is the
+    Hankel matrix of x zero-padded by m - 1 on both sides."""
+    import scipy.linalg
+
     m, n = len(w), len(x)
-    J = np.zeros((m + n - 1, m))
-    for k in range(m + n - 1):
-        for i in range(m):
-            j = i + k - (m - 1)
-            if 0 <= j < n:
-                J[k, i] = x[j]
-    return J
+    xp = np.concatenate([np.zeros(m - 1), np.asarray(x, float), np.zeros(m - 1)])
+    return scipy.linalg.hankel(xp[: m + n - 1], xp[m + n - 2:])
 
 
 def oracle_jacobian_autograd(w, x):

@@ -284,3 +284,18 @@ def test_cli_grades_loose_files_and_writes_both_outputs(tmp_path):
     assert "Could not find corr2d" in next(t["output"] for t in d["tests"] if t["number"] == "2.d")
     assert (tmp_path / "scorecard.html").read_text().startswith("<!doctype html>")
     assert "Autograded score: 1.5 / 8.5" in p.stdout
+
+
+@pytest.mark.parametrize("value", [(True, 2), np.array([True, False]), np.array([[1, 2]]), "1, 2", (1, 2, 0)])
+def test_expect_equal_is_not_fooled_by_bools_arrays_or_strings(value):
+    from graders.core import expect_equal
+
+    with pytest.raises(CheckFailure):
+        expect_equal(value, (1, 2), what="f()")
+
+
+def test_expect_equal_accepts_the_same_pair_however_it_is_typed():
+    from graders.core import expect_equal
+
+    for v in [(1, 2), [1, 2], np.array([1, 2]), (np.array(1), np.array(2)), (1.0, 2.0)]:
+        expect_equal(v, (1, 2), what="f()")

@@ -108,22 +108,42 @@ def _match_mistake(got: np.ndarray, mistakes, tol: float) -> str | None:
 
 
 def expect_equal(actual, expected, *, what: str, inputs=None, hint: str | None = None):
-    """Exact equality for small plain values (ints, tuples of ints, strings)."""
+    """Exact equality for small plain values (ints, tuples of ints, strings). A bool is not
+    a number here (True must not pass for 1), and arrays compare by shape and values."""
     norm = _plain(actual)
-    if norm != _plain(expected):
-        raise CheckFailure(f"{what} returned {norm!r}; expected {_plain(expected)!r}.",
+    if not _same(norm, _plain(expected)):
+        raise CheckFailure(f"{what} returned {_show_plain(norm)}; expected {_show_plain(_plain(expected))}.",
                            expected=expected, actual=norm, inputs=inputs, hint=hint)
     return norm
 
 
 def _plain(v):
-    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "biu":
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iu":
         return int(v)
     if isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind in "iu":
         return tuple(int(x) for x in v)
     if isinstance(v, (list, tuple)):
         return tuple(_plain(x) for x in v)
     return v
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return type(a) is type(b) and a == b
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
+                and all(_same(x, y) for x, y in zip(a, b)))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and a.dtype.kind == b.dtype.kind and bool(np.array_equal(a, b)))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _show_plain(v) -> str:
+    text = repr(v.tolist()) if isinstance(v, np.ndarray) else repr(v)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def fail(message: str, **kw):

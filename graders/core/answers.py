@@ -599,6 +599,61 @@ def find_sheet(root: Path, keys: Iterable[str]) -> AnswerSheet | None:
     return best[1] if best else None
 
 
+#: A module or notebook may hold its answers as ``ANSWERS = {"2.a": ..., ...}`` instead of (or
+#: besides) an answer sheet; the values are read through the worker as plain data.
+VARIABLE = "ANSWERS"
+
+
+def _as_answer_text(v) -> str | None:
+    """An answer value from the worker as the text a student would have written."""
+    import numpy as np
+
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, np.ndarray) and v.dtype.kind in "iuf":
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        parts = [_as_answer_text(x) for x in v]
+        return None if any(p is None for p in parts) else "[" + ", ".join(parts) + "]"
+    return None
+
+
+def merge_variable(sheet: AnswerSheet | None, value, where: str, keys: Iterable[str]) -> AnswerSheet | None:
+    """Add the answers of an ``ANSWERS`` dict (from ``where``) to ``sheet``. The sheet file wins
+    for a question both answer; anything unreadable is reported, not guessed."""
+    if not isinstance(value, dict):
+        out = sheet or AnswerSheet(where)
+        out.problems.append(f"{where}: {VARIABLE} should be a dict of question -> answer; "
+                            f"it was ignored")
+        return out
+    wanted = {normalize_key(k) for k in keys}
+    out = sheet or AnswerSheet(where)
+    taken = []
+    for raw_key, v in value.items():
+        key = normalize_key(str(raw_key))
+        if key not in wanted:
+            continue
+        text = _as_answer_text(v)
+        if text is None:
+            out.problems.append(f"{where}: {VARIABLE}[{raw_key!r}] is not a number, text or list; ignored")
+            continue
+        if len(text) > 4000:
+            text = text[:4001]  # the parser reports it as too long
+        existing = out.get(key)
+        if existing is not None and existing.text.strip():
+            out.problems.append(f"{key} is answered in {out.path} and in {where}; graded the one in {out.path}")
+            continue
+        out.entries[key] = Entry(key, text, 0)
+        taken.append(key)
+    if taken and out.path != where:
+        out.path = f"{out.path} + {where}"
+    return out
+
+
 class SheetView:
     """What an answer check sees: the entries it declared, by question id."""
 

@@ -139,6 +139,7 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
                     isolation=isolation, hide=hidden) as worker:
             harness.append(worker.describe())
             deadline = time.monotonic() + settings.submission_budget
+            sheet = _answers_variable(homework, sub, settings, worker, notebooks, sheet)
             for i, check in enumerate(homework.checks):
                 if progress:
                     progress(i, len(homework.checks), check)
@@ -256,6 +257,33 @@ def _found_report(homework: Homework, found, sub: Submission) -> list[dict]:
         loc = found.get(name)
         rows.append({"name": name, "file": loc.shown if loc else None, "note": loc.note if loc else ""})
     return rows
+
+
+def _answers_variable(homework: Homework, sub: Submission, settings, worker, notebooks, sheet):
+    """Answers a homework reads may also be assigned as ``ANSWERS = {...}`` in a module or
+    notebook; they are read through the worker as plain values and join the sheet."""
+    if not homework.answer_ids:
+        return sheet
+    loc = sub.locate([answers.VARIABLE], {}).get(answers.VARIABLE)
+    if loc is None:
+        return sheet
+    where = f"{_shown(sub, loc.relpath)} ({answers.VARIABLE})"
+    try:
+        notebooks.ensure(worker)
+        value = worker.getattr(Target(module=loc.relpath, attr=answers.VARIABLE),
+                               timeout=settings.call_timeout)
+    except (StudentAbort, StudentError) as e:
+        out = sheet or answers.AnswerSheet(where)
+        out.problems.append(f"{where} could not be read: {getattr(e, 'message', e)}")
+        return out
+    return answers.merge_variable(sheet, value, where, homework.answer_ids)
+
+
+def _shown(sub: Submission, relpath: str) -> str:
+    for f in sub.files:
+        if f.relpath == relpath:
+            return getattr(f, "shown", relpath)
+    return relpath
 
 
 def _sheet_report(homework: Homework, sheet) -> list[dict]:

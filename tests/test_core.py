@@ -299,3 +299,9 @@ def test_expect_equal_accepts_the_same_pair_however_it_is_typed():
 
     for v in [(1, 2), [1, 2], np.array([1, 2]), (np.array(1), np.array(2)), (1.0, 2.0)]:
         expect_equal(v, (1, 2), what="f()")
+
+
+@pytest.mark.parametrize("report", [("acc",), ("acc", "("), ("acc", "no group"), ("acc", "(a)(b)"), ("acc", "(x)", "[")])
+def test_bad_manual_report_declarations_fail_at_import(report):
+    with pytest.raises(HarnessDeclarationError, match="report"):
+        ManualItem("1.e", "m", 1, report=report)

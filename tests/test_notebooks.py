@@ -297,3 +297,27 @@ def test_csci5527_notebooks_grade_like_the_py_files():
     assert [(c.number, c.score, c.status) for c in nb.checks] == [(c.number, c.score, c.status) for c in py.checks]
     assert {row["file"] for row in nb.found if row["file"] and row["file"].endswith(".ipynb")} == {
         "Problem2 (1).ipynb", "Problem3 (1).ipynb"}
+
+
+def test_accuracy_a_notebook_printed_is_shown_as_student_reported_not_scored(tmp_path):
+    import nbformat
+
+    import graders
+    from graders.core import render, runner
+
+    hw = graders.load("csci5527_hw3")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("train()")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                           text="epoch 10 loss 0.02\nTest accuracy: 98.31%\n")]
+    nb.cells = [cell]
+    nbformat.write(nb, str(tmp_path / "Problem 1.ipynb"))
+    r = runner.grade(hw, [tmp_path])
+    item = next(m for m in r.manual if m.number == "1.e")
+    assert item.reported == [("test accuracy", "98.31%", "Problem 1.ipynb, cell 1")]
+    assert next(m for m in r.manual if m.number == "4.b").reported == []  # another problem's notebook
+    assert r.score == 0  # reported, never scored
+    assert "Student-reported, not verified: test accuracy 98.31%" in render.terminal(r)
+    assert "Student-reported, not verified" in render.html(r)
+    gs = {t["number"]: t for t in r.to_gradescope()["tests"]}
+    assert gs["1.e"]["max_score"] == 0 and "98.31%" in gs["1.e"]["output"]

@@ -75,9 +75,27 @@ class ManualItem:
     name: str
     points: float
     why: str = "graded by course staff"
+    #: (label, regex with one group[, notebook-name regex]): values the student's notebooks
+    #: printed about this part, e.g. ("test accuracy", r"test acc\w*\W+([0-9.]+ ?%?)",
+    #: r"problem ?1"). Only notebooks whose name matches the third regex (all, without it) are
+    #: read. Shown to staff and student as student-reported, not verified; never scored.
+    report: tuple = ()
 
     def __post_init__(self):
         _validate_common(self.number, self.name, self.points, "visible", ())
+        if self.report:
+            if len(self.report) not in (2, 3) or not all(isinstance(x, str) for x in self.report):
+                raise HarnessDeclarationError(
+                    f"manual item {self.number}: report must be (label, regex[, notebook-name regex])")
+            try:
+                groups = re.compile(self.report[1]).groups
+                if len(self.report) == 3:
+                    re.compile(self.report[2])
+            except re.error as e:
+                raise HarnessDeclarationError(f"manual item {self.number}: bad report regex: {e}") from None
+            if groups != 1:
+                raise HarnessDeclarationError(
+                    f"manual item {self.number}: report regex needs exactly one group, has {groups}")
 
 
 class CheckSet:

@@ -57,6 +57,7 @@ def terminal(result: GradingResult, *, verbose: bool = False, color: bool = Fals
             lines += ["          " + ln for ln in detail.splitlines()]
     for m in result.manual:
         lines.append(f"  ----  {m.number:<8} {m.name[:width]:<{width}} {'manual':>9}  ({m.max_score:g} pts)")
+        lines += ["          " + ln for ln in m.reported_text().splitlines()]
     lines.append("")
     total = f"Autograded score: {result.score:g} / {result.max_score:g}"
     lines.append(c("1", total))

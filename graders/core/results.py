@@ -93,6 +93,11 @@ class ManualResult:
     name: str
     max_score: float
     why: str
+    reported: list = field(default_factory=list)  # (label, value, where): student-reported
+
+    def reported_text(self) -> str:
+        return "\n".join(f"Student-reported, not verified: {label} {value} ({where})"
+                         for label, value, where in self.reported)
 
 
 @dataclass
@@ -141,7 +146,9 @@ class GradingResult:
                 "max_score": 0,
                 "name": f"{m.name} (manual, {m.max_score:g} pts)",
                 "number": m.number,
-                "output": f"Not autograded: {m.why}. Worth {m.max_score:g} points in the homework.",
+                "output": "\n".join(filter(None, [
+                    f"Not autograded: {m.why}. Worth {m.max_score:g} points in the homework.",
+                    m.reported_text()])),
                 "tags": ["manual"],
                 "visibility": "visible",
             })

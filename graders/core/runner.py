@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import tempfile
 import time
 import traceback
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
@@ -156,7 +157,8 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
             harness.append("Worker events: " + "; ".join(events))
         result = GradingResult(
             homework.id, homework.title, results,
-            manual=[ManualResult(m.number, m.name, m.points, m.why) for m in homework.manual],
+            manual=[ManualResult(m.number, m.name, m.points, m.why, _reported(m, sub))
+                    for m in homework.manual],
             found=_found_report(homework, found, sub) + _sheet_report(homework, sheet),
             ignored=list(sub.ignored),
             harness=harness,
@@ -257,6 +259,30 @@ def _found_report(homework: Homework, found, sub: Submission) -> list[dict]:
         loc = found.get(name)
         rows.append({"name": name, "file": loc.shown if loc else None, "note": loc.note if loc else ""})
     return rows
+
+
+def _reported(item, sub: Submission, limit: int = 5) -> list:
+    """What the student's notebooks printed about a manual part (their saved outputs, read
+    as JSON here; nothing runs). Shown as student-reported, never scored."""
+    if not item.report:
+        return []
+    label, pattern, *names = item.report
+    rx = re.compile(pattern, re.IGNORECASE)
+    name_rx = re.compile(names[0], re.IGNORECASE) if names else None
+    found = []
+    for f in sub.files:
+        if f.origin is None or (name_rx and not name_rx.search(PurePosixPath(f.origin).name)):
+            continue
+        try:
+            nb = notebook.read(sub.root / f.origin, f.origin)
+        except notebook.NotebookError:
+            continue
+        for cell, text in nb.saved_outputs:
+            for m in rx.finditer(text[:200_000]):
+                found.append((label, m.group(1).strip()[:40], f"{f.origin}, cell {cell}"))
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 def _answers_variable(homework: Homework, sub: Submission, settings, worker, notebooks, sheet):

@@ -8,6 +8,11 @@ from graders.core import Homework, ManualItem, Settings
 
 from . import answers, problem2, problem3
 
+# What the student's notebooks printed about the accuracy tests: shown to staff as
+# student-reported values (never scored), e.g. "Test accuracy: 98.31%" or "test acc = 0.9812".
+TEST_ACCURACY = r"\btest\b[^\n]{0,30}?\bacc(?:uracy)?\b[^0-9\n]{0,12}([0-9]+(?:\.[0-9]+)?\s*%?)"
+ACCURACY = r"\bacc(?:uracy)?\b[^0-9\n]{0,12}([0-9]+(?:\.[0-9]+)?\s*%?)"
+
 HOMEWORK = Homework(
     id="csci5527_hw3",
     title="CSCI 5527 Deep Learning (Spring 2025) — Homework 3",
@@ -18,9 +23,11 @@ HOMEWORK = Homework(
         ManualItem("1.b", "Adagrad, with a plot of the objective per epoch", 1),
         ManualItem("1.c", "RMSprop, with a plot of the objective per epoch", 0.5),
         ManualItem("1.d", "Adam (the original Algorithm 1), with a plot", 1.5),
-        ManualItem("1.e", "The 98% test on MNIST for two of (b)-(d)", 1),
+        ManualItem("1.e", "The 98% test on MNIST for two of (b)-(d)", 1,
+                   report=("test accuracy", TEST_ACCURACY, r"(problem|prob|p)[ _-]?1\b|mnist|optimi")),
         ManualItem("4.a", "Transfer-learning pipeline for chest X-rays", 1),
-        ManualItem("4.b", "The 90% test on chest X-rays", 1),
+        ManualItem("4.b", "The 90% test on chest X-rays", 1,
+                   report=("accuracy", ACCURACY, r"(problem|prob|p)[ _-]?4\b|x.?ray|pneumonia|transfer")),
     ),
     total_points=15,
     settings=Settings(

@@ -194,9 +194,35 @@ def test_run_autograder_stops_at_the_time_budget(autograder_zip, tmp_path):
     manifest = root / "source" / "bundle.json"
     manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "time_budget": 3}))
     doc = _run_autograder(root, timeout=120)
-    assert doc["score"] == 0 and doc["extra_data"]["complete"] is False
+    assert doc["extra_data"]["complete"] is False
     assert "time budget of 3 s" in doc["output"]
-    assert len(doc["tests"]) == len(_numbers(graders.load(HW)))
+    assert [t["number"] for t in doc["tests"]] == _numbers(graders.load(HW))
+    assert not validate(doc)
+    # whatever was graded before the stop keeps its score; nothing else scores
+    assert all(t["score"] == 0 or t["status"] == "passed" for t in doc["tests"])
+
+
+@pytest.mark.slow
+def test_a_stopped_run_keeps_the_checks_graded_before_the_stop(autograder_zip, tmp_path):
+    sub = tmp_path / "hangs"
+    shutil.copytree(ROOT / "reference" / HW, sub)
+    p3 = sub / "problem3.py"
+    p3.write_text(p3.read_text().replace("def _normalize(T, axes, eps):\n",
+                                         "def _normalize(T, axes, eps):\n    while True:\n        pass\n"))
+    root = _container(autograder_zip, tmp_path / "c", sub)
+    manifest = root / "source" / "bundle.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "time_budget": 45}))
+    doc = _run_autograder(root, timeout=300)
+    assert doc["extra_data"]["complete"] is False and doc["extra_data"]["partial"] is True
+    assert not validate(doc)
+    tests = {t["number"]: t for t in doc["tests"]}
+    hw = graders.load(HW)
+    p2 = [c for c in hw.checks if c.number.startswith("2.")]
+    assert all(tests[c.number]["score"] == c.points for c in p2)
+    assert doc["score"] == pytest.approx(sum(c.points for c in p2))
+    for n in ("3.ln", "3.in", "3.rd"):
+        assert tests[n]["score"] == 0 and tests[n]["output"].startswith("Not graded:")
+    assert "keep their scores" in doc["output"]
 
 
 # -- results.json rules -------------------------------------------------------------------

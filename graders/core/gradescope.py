@@ -159,6 +159,17 @@ def supervise(root: Path) -> int:
     tail = _tail(log)
     if tail:
         diagnostics.append("Grading process stderr (tail):\n" + tail)
+    try:
+        partial = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        partial = None
+    if partial and partial.get("extra_data", {}).get("partial") and not validate(partial):
+        reason = ("The autograder could not finish grading this submission. The checks graded "
+                  "before it stopped keep their scores; the others show 0. This is not a judgment "
+                  f"of your work: your instructor can see why. ({why[0].upper() + why[1:]}.)")
+        _write(results, salvage(partial, reason, diagnostics))
+        print(f"Grading stopped: {why}; kept the partial result in {results}", file=sys.stderr)
+        return 0
     reason = ("The autograder could not finish grading this submission, so every check shows 0. "
               "This is not a judgment of your work: your instructor can see why. "
               f"({why[0].upper() + why[1:]}.)")
@@ -201,8 +212,14 @@ def grade_in_container(root: Path) -> int:
 
     hw = graders.load(manifest["homework"])
     t0 = time.perf_counter()
+    def save_partial(partial):
+        # If the supervisor has to stop this run, the checks already graded keep their scores.
+        _write(root / "results" / "results.json",
+               finish(partial.to_gradescope(), hw.settings, meta, complete=False, partial=True))
+
     try:
-        result = runner.grade(hw, [root / "submission"], label=submission_label(meta))
+        result = runner.grade(hw, [root / "submission"], label=submission_label(meta),
+                              on_partial=save_partial)
     except SubmissionError as e:
         result = results_mod.placeholder(hw, f"Your submission could not be read: {e}")
         result.execution_time = time.perf_counter() - t0
@@ -216,11 +233,26 @@ def grade_in_container(root: Path) -> int:
     return 0
 
 
-def finish(doc: dict, settings, meta: dict, *, complete: bool = True) -> dict:
+def finish(doc: dict, settings, meta: dict, *, complete: bool = True, partial: bool = False) -> dict:
     """Apply the homework's Gradescope settings and the submission record to a results dict."""
     doc["visibility"] = settings.results_visibility
     doc["stdout_visibility"] = settings.stdout_visibility
     doc["extra_data"] = {**submission_record(meta), "complete": complete}
+    if partial:
+        doc["extra_data"]["partial"] = True
+    return doc
+
+
+def salvage(partial: dict, reason: str, diagnostics: list[str]) -> dict:
+    """A partial result written by the grading child before it was stopped: graded checks keep
+    their scores, the rest say why they were not run."""
+    doc = json.loads(json.dumps(partial))
+    doc["output"] = reason + "\n" + doc.get("output", "")
+    for t in doc.get("tests", []):
+        if "harness" in t.get("tags", []):
+            t["output"] = "\n\n".join(diagnostics + [t.get("output", "")])
+        elif t.get("max_score", 0) > 0 and t.get("output", "").startswith("Not graded: grading stopped"):
+            t["output"] = f"Not graded: {reason}"
     return doc
 
 

@@ -110,8 +110,12 @@ class Student:
 
 
 def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=None,
-          label: str = "", isolation: str | None = None, hide=None) -> GradingResult:
+          label: str = "", isolation: str | None = None, hide=None, on_partial=None) -> GradingResult:
     """Grade the submission at ``paths`` (folders, zips or files) for ``homework``.
+
+    ``on_partial(result)``, if given, receives after each check a complete result in which the
+    checks not yet run are listed as "not_run", so a run stopped from outside loses nothing
+    already graded.
 
     ``isolation`` and ``hide`` go to the ``Worker`` (namespace layer; paths the student's code
     must not read, on top of the grader's tree)."""
@@ -151,6 +155,8 @@ def grade(homework: Homework, paths, *, scratch: Path | None = None, progress=No
                 notebooks.ensure(worker)
                 results.append(_run_check(check, worker, found, sub, settings, harness, sheet,
                                           deadline))
+                if on_partial:
+                    on_partial(_partial(homework, results, label))
         events = list(worker.events)
         student_output = worker.output_text()
         if events:
@@ -244,6 +250,15 @@ def _run_check(check: Check, worker: Worker, found, sub: Submission, settings, h
     if res.status != "passed":
         res.score = 0.0
     return res
+
+
+def _partial(homework: Homework, done: list[CheckResult], label: str) -> GradingResult:
+    rest = [_zero(c, "not_run", "Not graded: grading stopped before this check ran.")
+            for c in homework.checks[len(done):]]
+    return GradingResult(homework.id, homework.title, done + rest,
+                         manual=[ManualResult(m.number, m.name, m.points, m.why) for m in homework.manual],
+                         notes=[f"Partial result: {len(done)} of {len(done) + len(rest)} checks graded."],
+                         submission_label=label)
 
 
 def _first_leaf(group: BaseExceptionGroup):

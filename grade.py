@@ -133,10 +133,13 @@ def cmd_batch(args):
                   file=sys.stderr)
     rows.sort()
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "scores.csv", "w") as f:
-        f.write("submission,score,error\n")
+    import csv
+
+    with open(out / "scores.csv", "w", newline="") as f:
+        w = csv.writer(f)  # error messages may hold commas and quotes
+        w.writerow(["submission", "score", "error"])
         for name, score, err in rows:
-            f.write(f"{name},{'' if score is None else f'{score:g}'},{err or ''}\n")
+            w.writerow([name, "" if score is None else f"{score:g}", err or ""])
     print(f"Wrote {len(rows)} results under {out} and {out / 'scores.csv'}")
 
 

@@ -305,3 +305,24 @@ def test_expect_equal_accepts_the_same_pair_however_it_is_typed():
 def test_bad_manual_report_declarations_fail_at_import(report):
     with pytest.raises(HarnessDeclarationError, match="report"):
         ManualItem("1.e", "m", 1, report=report)
+
+
+def test_cli_batch_grades_a_class_and_writes_scores_csv(tmp_path):
+    import shutil
+
+    subs = tmp_path / "class"
+    shutil.copytree(ROOT / "reference" / "dl_fa24_hw", subs / "ada")
+    shutil.copytree(ROOT / "student_template" / "dl_fa24_hw", subs / "bob")
+    (subs / "eve.zip").write_bytes(b"not a zip")
+    out = tmp_path / "out"
+    p = run_cli("batch", "dl_fa24_hw", str(subs), "--out", str(out), "--jobs", "2")
+    assert p.returncode == 0, p.stderr
+    import csv
+
+    rows = list(csv.reader((out / "scores.csv").read_text().splitlines()))
+    assert rows[0] == ["submission", "score", "error"]
+    by_name = {r[0]: r[1:] for r in rows[1:]}
+    assert by_name["ada"] == ["12", ""] and by_name["bob"][0] == "0"
+    assert by_name["eve"][0] == "" and "zip" in by_name["eve"][1]
+    assert json.loads((out / "ada" / "results.json").read_text())["score"] == 12
+    assert (out / "bob" / "scorecard.html").exists()

@@ -1,6 +1,6 @@
 """Problem 2(a) on the answer sheet: the value of [3, 2, 1] ⋆ [4, 6, 3, 9]. The key and the
 known wrong answers (y⋆x for x⋆y, convolution for correlation) live in ``keys.py``."""
-from graders.core.answers import AnswerChecks
+from graders.core import AnswerChecks
 
 checks = AnswerChecks("Problem 2(a): the value, on the answer sheet", __package__)
 

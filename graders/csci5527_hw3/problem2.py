@@ -12,7 +12,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from graders.core import CheckSet, HarnessDeclarationError, Mistake, expect_close, expect_equal, prop
-from graders.core.strategies import int_or_float_matrices, vectors
+from graders.core import int_or_float_matrices, vectors
 
 from .images import scene
 

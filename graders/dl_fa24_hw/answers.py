@@ -10,8 +10,8 @@ question's stride-2 reading and the stride-1 reading of "same" padding, each as 
 import numpy as np
 from hypothesis import strategies as st
 
-from graders.core.answers import AnswerChecks
-from graders.core.strategies import floats
+from graders.core import AnswerChecks
+from graders.core import floats
 
 
 @st.composite

@@ -2,7 +2,7 @@
 
 tests/test_answers_keys.py recomputes the Q4.1 values with torch.
 """
-from graders.core.answers import Accept
+from graders.core import Accept
 
 KEYS = {
     # d/dθk of the mean NLL plus (λ/2)Σθj², with z_i = θᵀx⁽ⁱ⁾ and x_ik = x_k⁽ⁱ⁾.

@@ -6,7 +6,7 @@ receptive field. Q5(b): the mean, variance and growth of dw. Q7(a)(i): ResNet-15
 """
 from hypothesis import strategies as st
 
-from graders.core.answers import AnswerChecks
+from graders.core import AnswerChecks
 from graders.eecs182_sp23_hw3 import feature_dims
 
 q2 = AnswerChecks("Q2 Feature dimensions of a CNN (answer sheet)", __package__)

@@ -3,7 +3,7 @@
 Q2 repeats Spring 2023 Q3, whose keys come from the course's inline solutions there;
 tests/test_answers_keys.py recomputes the numeric keys here with torch and torchvision.
 """
-from graders.core.answers import Accept
+from graders.core import Accept
 from graders.eecs182_sp23_hw3.keys import feature_dims_keys
 
 KEYS, MISTAKES = feature_dims_keys("2")

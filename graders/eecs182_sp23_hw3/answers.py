@@ -4,7 +4,7 @@ Q1(a): the mean and spread after batch norm (the drawing itself is a manual item
 Q2(c)(d): 2-D convolution in the homework's eq. (3) sense, which flips h.
 Q3(a)-(f): feature dimensions, shared with Fall 2023 Q2 (feature_dims.py).
 """
-from graders.core.answers import AnswerChecks
+from graders.core import AnswerChecks
 
 from . import feature_dims
 

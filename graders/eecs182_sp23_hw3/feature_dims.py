@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from graders.core.answers import AnswerChecks
+from graders.core import AnswerChecks
 
 CONV_NAMES = ("W", "H", "C", "K", "P", "S", "F")
 POOL_NAMES = ("W", "H", "C", "K", "S")

@@ -3,7 +3,7 @@
 Values follow the course's inline solutions; tests/test_answers_keys.py recomputes the
 numeric ones with scipy and torch.
 """
-from graders.core.answers import Accept
+from graders.core import Accept
 
 
 def feature_dims_keys(q: str) -> tuple[dict, dict]:
